@@ -1,0 +1,474 @@
+"""Sentence alignment of a Norwegian (Bokmål) source with its French translation.
+
+The aligner is the classic dynamic programme of Gale & Church (1993): the two
+sentence lists are cut into *beads* — 1-1, 1-0, 0-1, 2-1, 1-2 and 2-2 groups of
+consecutive sentences — and the cheapest sequence of beads that covers both
+lists, in order, wins. The cost of a bead adds up
+
+* the Gale-Church length cost: how surprising the French character length is
+  given the Norwegian one (`LENGTH_RATIO`, `LENGTH_VARIANCE`), plus a prior per
+  bead kind;
+* anchor agreement: numbers (canonical values from `mtqa.anchors.find_numbers`)
+  and @handles/URLs, names (consonant skeletons of `find_names`), and the
+  punctuation a translation keeps — question and exclamation marks, quotes or
+  dash quotes, colons. Shared anchors lower the cost, unmatched ones raise it;
+* optionally a caller's `similarity(source_text, target_text)` in [0, 1] (for
+  instance chrF of a back-translation), weighted so that it dominates.
+
+Merged beads (2-1, 1-2, 2-2) are judged on the sentences taken together: their
+lengths are summed and their anchors pooled, which is what comparing the
+concatenated texts gives; `similarity` is called with the texts joined by a space.
+
+The search is banded: only cells within `half` sentences of the diagonal
+(scaled by the two lengths) are filled, so the work is linear in the length of
+the documents. If the best path comes near the edge of the band, the band is
+widened and the search redone, a bounded number of times. Everything is
+deterministic (ties go to the bead kind listed first in `BEAD_KINDS`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from mtqa.anchors import find_names, find_numbers, handles, skeleton, strip_accents
+
+# --- length model -----------------------------------------------------------
+
+# French characters per Norwegian character, and the variance of
+# (len_fr - LENGTH_RATIO * len_nb) / sqrt(len_nb), both measured on the 997
+# human nb/fr pairs of FLORES-200 dev (../shared/data/flores200-dev, nb.txt and
+# fr.txt): sum(len fr) / sum(len nb) = 1.1726, variance = 3.698 (mean nb
+# sentence 127 characters, fr 149). Gale & Church's own values were 1 and 6.8.
+LENGTH_RATIO = 1.173
+LENGTH_VARIANCE = 3.70
+
+# Bead kinds as (source sentences, target sentences), in tie-breaking order.
+BEAD_KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+
+
+@dataclass(frozen=True)
+class CostWeights:
+    """Weights of the bead cost. The defaults were tuned on a development seed of
+    scripts/bench_align.py (see docs/benchmarks/align.md); costs are in nats.
+
+    Priors are probabilities of each bead kind (Gale & Church used 0.89, 0.0099,
+    0.089, 0.011). Anchor terms are per anchor; `punctuation` is per unit of
+    difference in the counts of ?, !, quotes and colons.
+    """
+
+    prior_1_1: float = 0.89
+    prior_null: float = 0.003  # 1-0 and 0-1, each
+    prior_merge: float = 0.01  # 2-1 and 1-2, each
+    prior_2_2: float = 0.0001
+    # Multiplies the length cost of 1-0 / 0-1 beads (Gale & Church: 1; 0 makes a
+    # dropped sentence cost the same whatever its length).
+    null_length: float = 0.0
+    number_hit: float = 2.0
+    number_miss: float = 1.0
+    name_hit: float = 4.0
+    name_miss: float = 0.25
+    cognate_hit: float = 1.0
+    cognate_miss: float = 0.0
+    punctuation: float = 2.0
+    # similarity: a non-empty bead costs `similarity * (1 - sim)`, a 1-0 or 0-1
+    # bead `similarity * similarity_null`, so a pair scoring below
+    # 1 - 2 * similarity_null is better left unaligned (length costs aside).
+    similarity: float = 30.0
+    similarity_null: float = 0.35
+
+    def prior(self, kind: tuple[int, int]) -> float:
+        return {
+            (1, 1): self.prior_1_1, (1, 0): self.prior_null, (0, 1): self.prior_null,
+            (2, 1): self.prior_merge, (1, 2): self.prior_merge, (2, 2): self.prior_2_2,
+        }[kind]
+
+
+DEFAULT_WEIGHTS = CostWeights()
+
+# Below this many DP cells the whole matrix is searched; above it, a band.
+FULL_SEARCH_CELLS = 250_000
+# Smallest half-width of the band, in sentences.
+MIN_HALF_BAND = 20
+# Widen the band at most this many times (x4 each), and never past this many cells.
+MAX_WIDENINGS = 3
+MAX_BAND_CELLS = 12_000_000
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of consecutive source and target sentences aligned together."""
+
+    source: tuple[int, ...]  # indices into the source sentence list (may be empty)
+    target: tuple[int, ...]  # indices into the target sentence list (may be empty)
+    cost: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.source)}-{len(self.target)}"
+
+
+# --- per-sentence features --------------------------------------------------
+
+# Cognates: words of at least this many letters, compared on this many first letters.
+COGNATE_MIN_LENGTH = 6
+COGNATE_PREFIX = 4
+
+_QUOTE_RE = re.compile(r"[«»\"“”„]|^\s*[–—-]\s")
+_COLON_RE = re.compile(r"(?<!\d):|:(?!\d)")
+_PUNCT_PATTERNS = (re.compile(r"\?"), re.compile(r"!"), _QUOTE_RE, _COLON_RE)
+
+
+def _exact_anchors(text: str) -> frozenset[str]:
+    """Numbers (canonical values) and @handles/URLs: copied as they are."""
+    return frozenset([n.value for n in find_numbers(text)] + handles(text))
+
+
+def _name_anchors(text: str) -> frozenset[str]:
+    """Consonant skeletons of names, each hyphen part separately ("Gripen-fly" -> grpn),
+    with a final s dropped (Norwegian genitive: Putins -> Putin)."""
+    keys = set()
+    for name in find_names(text):
+        for part in name.text.split("-"):
+            if not part[:1].isupper():
+                continue
+            key = skeleton(part)
+            if len(key) > 2 and key.endswith("s"):
+                key = key[:-1]
+            if len(key) >= 2:
+                keys.add(key)
+    return frozenset(keys)
+
+
+_LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{COGNATE_MIN_LENGTH},}}")
+
+
+def _cognate_anchors(text: str) -> frozenset[str]:
+    """First letters of long words, accents stripped: cheap cognates that Norwegian and
+    French share (interaktivt/interactif, restaurant, parkering/parking; Simard et al. 1992)."""
+    return frozenset(strip_accents(w.lower())[:COGNATE_PREFIX] for w in _LONG_WORD_RE.findall(text))
+
+
+def _punctuation(text: str) -> list[int]:
+    """Counts of question marks, exclamation marks, quotes (1 if any) and colons."""
+    q, e, quote, colon = (len(p.findall(text)) for p in _PUNCT_PATTERNS)
+    return [q, e, min(quote, 1), colon]
+
+
+# Anchor classes: name -> how a sentence's anchors are found. Each class has a
+# `<name>_hit` and `<name>_miss` weight in CostWeights.
+ANCHORS: dict[str, Callable[[str], frozenset[str]]] = {
+    "number": _exact_anchors,
+    "name": _name_anchors,
+    "cognate": _cognate_anchors,
+}
+
+
+@dataclass(frozen=True)
+class _Side:
+    """Features of one side. Counts are prefix sums so a run of sentences sums in O(1)."""
+
+    texts: tuple[str, ...]
+    length_sums: np.ndarray  # (n+1,) characters
+    punct_sums: np.ndarray  # (n+1, 4)
+    anchors: dict[str, tuple[frozenset[str], ...]]  # class -> anchors of each sentence
+    anchor_sums: dict[str, np.ndarray]  # class -> (n+1,) number of anchors
+
+
+def _prefix(values) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    return np.concatenate([np.zeros((1,) + arr.shape[1:]), np.cumsum(arr, axis=0)])
+
+
+def _side(texts: Sequence[str]) -> _Side:
+    texts = tuple(texts)
+    anchors = {name: tuple(find(t) for t in texts) for name, find in ANCHORS.items()}
+    return _Side(
+        texts=texts,
+        length_sums=_prefix([len(t) for t in texts]),
+        punct_sums=_prefix([_punctuation(t) for t in texts]).reshape(len(texts) + 1, 4),
+        anchors=anchors,
+        anchor_sums={name: _prefix([len(a) for a in sets]) for name, sets in anchors.items()},
+    )
+
+
+# --- the band ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Which DP cells are searched: row i (source sentences consumed) covers
+    target positions lo[i] .. lo[i] + width - 1."""
+
+    n: int
+    m: int
+    lo: np.ndarray  # (n+1,) int64, nondecreasing
+    width: int
+
+    @property
+    def full(self) -> bool:
+        return self.width == self.m + 1
+
+    @property
+    def cells(self) -> int:
+        return (self.n + 1) * self.width
+
+
+def _band(n: int, m: int, half: int) -> _Band:
+    # Rows must overlap enough for a path to step from one to the next.
+    half = max(half, -(-m // max(n, 1)) + 2)
+    width = min(2 * half + 1, m + 1)
+    centre = np.floor(np.arange(n + 1) * (m / max(n, 1)) + 0.5).astype(np.int64)
+    lo = np.clip(centre - half, 0, m + 1 - width)
+    return _Band(n, m, lo, width)
+
+
+# --- bead costs -------------------------------------------------------------
+
+
+def _log_erfc(x: np.ndarray) -> np.ndarray:
+    """log(erfc(x)) for x >= 0, without underflow (Numerical Recipes' erfcc, |rel err| < 1.2e-7)."""
+    t = 1.0 / (1.0 + 0.5 * x)
+    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    return np.log(t) - x * x + poly
+
+
+def length_cost(source_chars, target_chars, ratio: float = LENGTH_RATIO,
+                variance: float = LENGTH_VARIANCE) -> np.ndarray:
+    """Gale-Church: -log P(|delta| this large), delta = (lt - c*ls) / sqrt(s2 * mean length)."""
+    ls = np.asarray(source_chars, dtype=np.float64)
+    lt = np.asarray(target_chars, dtype=np.float64)
+    mean = (ls + lt / ratio) / 2
+    delta = np.abs(ratio * ls - lt) / np.sqrt(variance * np.maximum(mean, 1e-9))
+    return -_log_erfc(delta / math.sqrt(2))
+
+
+def _shared_anchor_pairs(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]],
+                         band: _Band) -> tuple[np.ndarray, np.ndarray]:
+    """(s, t) sentence pairs sharing an anchor (once per shared anchor), for t near s's band."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for t, keys in enumerate(tgt):
+        for key in keys:
+            where[key].append(t)
+    ps: list[int] = []
+    pt: list[int] = []
+    n = band.n
+    for s, keys in enumerate(src):
+        if not keys:
+            continue
+        first = band.lo[min(s + 1, n)] - 2
+        last = band.lo[min(s + 2, n)] + band.width
+        for key in keys:
+            ts = where.get(key)
+            if not ts:
+                continue
+            for t in ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]:
+                ps.append(s)
+                pt.append(t)
+    return np.asarray(ps, dtype=np.int64), np.asarray(pt, dtype=np.int64)
+
+
+def _pair_counts(pairs: tuple[np.ndarray, np.ndarray], kind: tuple[int, int], band: _Band) -> np.ndarray:
+    """For each cell, how many anchor-sharing pairs fall inside the bead of `kind` ending there."""
+    a, b = kind
+    table = np.zeros((band.n + 1, band.width))
+    ps, pt = pairs
+    for da in range(1, a + 1):
+        for db in range(1, b + 1):
+            i = ps + da
+            j = pt + db
+            ok = (i <= band.n) & (j <= band.m)
+            i, j = i[ok], j[ok]
+            c = j - band.lo[i]
+            ok = (c >= 0) & (c < band.width)
+            np.add.at(table, (i[ok], c[ok]), 1.0)
+    return table
+
+
+def _anchor_cost(hits: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarray,
+                 hit_weight: float, miss_weight: float) -> np.ndarray:
+    hits = np.minimum(hits, np.minimum(src_count, tgt_count))
+    misses = src_count + tgt_count - 2 * hits
+    return miss_weight * misses - hit_weight * hits
+
+
+def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
+                shared: dict[str, tuple[np.ndarray, np.ndarray]], similarity,
+                weights: CostWeights) -> np.ndarray:
+    """Cost of the bead of `kind` ending at every cell of the band (inf where impossible)."""
+    a, b = kind
+    n, m = band.n, band.m
+    rows = np.arange(n + 1)[:, None]  # i: source sentences consumed
+    cols = band.lo[:, None] + np.arange(band.width)[None, :]  # j: target sentences consumed
+    valid = (rows >= a) & (cols >= b) & (cols <= m)
+    i0, i1 = np.clip(rows - a, 0, n), rows  # the bead holds source i0..i1-1
+    j0, j1 = np.clip(cols - b, 0, m), np.clip(cols, 0, m)  # and target j0..j1-1
+
+    ls = src.length_sums[i1] - src.length_sums[i0]
+    lt = tgt.length_sums[j1] - tgt.length_sums[j0]
+    lengths = length_cost(ls, lt) * np.ones(valid.shape)
+    if a == 0 or b == 0:
+        cost = -math.log(weights.prior(kind)) + weights.null_length * lengths
+        if similarity is not None:
+            cost = cost + weights.similarity * weights.similarity_null
+        return np.where(valid, cost, np.inf)
+
+    cost = -math.log(weights.prior(kind)) + lengths
+    for name in ANCHORS:
+        cost = cost + _anchor_cost(
+            _pair_counts(shared[name], kind, band),
+            src.anchor_sums[name][i1] - src.anchor_sums[name][i0],
+            tgt.anchor_sums[name][j1] - tgt.anchor_sums[name][j0],
+            getattr(weights, f"{name}_hit"), getattr(weights, f"{name}_miss"))
+    punct_s = src.punct_sums[i1[:, 0]] - src.punct_sums[i0[:, 0]]  # (n+1, 4)
+    punct_t = tgt.punct_sums[j1] - tgt.punct_sums[j0]  # (n+1, W, 4)
+    cost = cost + weights.punctuation * np.abs(punct_s[:, None, :] - punct_t).sum(axis=2)
+
+    if similarity is not None:
+        sim = np.zeros_like(cost)
+        for i, c in zip(*np.nonzero(valid)):
+            j = int(band.lo[i]) + int(c)
+            score = similarity(" ".join(src.texts[i - a:i]), " ".join(tgt.texts[j - b:j]))
+            sim[i, c] = min(max(float(score), 0.0), 1.0)
+        cost = cost + weights.similarity * (1.0 - sim)
+    return np.where(valid, cost, np.inf)
+
+
+# --- dynamic programme ------------------------------------------------------
+
+
+def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeights
+            ) -> tuple[list[Bead], bool]:
+    """Best bead sequence within `band`, and whether it runs along the band's edge."""
+    n, m, width, lo = band.n, band.m, band.width, band.lo
+    shared = {name: _shared_anchor_pairs(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
+    costs = [_bead_costs(k, src, tgt, band, shared, similarity, weights) for k in BEAD_KINDS]
+    insert = BEAD_KINDS.index((0, 1))
+
+    # total[i, PAD + c]: cheapest cost to cell (i, lo[i] + c); padded with inf on
+    # both sides so that looking up a neighbouring row is a plain slice.
+    pad_left = 2
+    pad_right = int(np.max(lo[2:] - lo[:-2], initial=0)) + 2 if n >= 2 else int(lo[-1] - lo[0]) + 2
+    total = np.full((n + 1, pad_left + width + pad_right), np.inf)
+    back = np.full((n + 1, width), -1, dtype=np.int8)
+
+    for i in range(n + 1):
+        best = np.full(width, np.inf)
+        choice = np.full(width, -1, dtype=np.int8)
+        if i == 0:
+            best[0] = 0.0  # lo[0] == 0: the empty alignment
+        for k, (a, b) in enumerate(BEAD_KINDS):
+            if a == 0 or i < a:
+                continue
+            start = pad_left + int(lo[i] - lo[i - a]) - b
+            candidate = total[i - a, start:start + width] + costs[k][i]
+            better = candidate < best
+            best = np.where(better, candidate, best)
+            choice[better] = k
+        # 0-1 beads move along the row: best[c] = min(best[c], best[c-1] + insert[c]).
+        # As a prefix minimum: best[c] = C[c] + min_{c' <= c}(best[c'] - C[c']).
+        # (Every column of the band is a real target position: _band keeps it inside.)
+        step = costs[insert][i].copy()
+        step[0] = 0.0
+        running = np.cumsum(step)
+        own = best - running
+        lowest = np.minimum.accumulate(own)
+        from_left = lowest < own
+        best = running + lowest
+        choice[from_left] = insert
+        total[i, pad_left:pad_left + width] = best
+        back[i] = choice
+
+    # Trace back from (n, m).
+    beads: list[Bead] = []
+    touched = False
+    i, j = n, m
+    while i > 0 or j > 0:
+        c = j - int(lo[i])
+        if (c < 2 and lo[i] > 0) or (c > width - 3 and lo[i] + width - 1 < m):
+            touched = True
+        k = int(back[i, c])
+        if k < 0:
+            raise RuntimeError("alignment band is disconnected")  # cannot happen: see _band
+        a, b = BEAD_KINDS[k]
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), float(costs[k][i, c])))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads, touched
+
+
+def align(source: Sequence[str], target: Sequence[str],
+          similarity: Callable[[str, str], float] | None = None,
+          *, band: int | None = None, weights: CostWeights = DEFAULT_WEIGHTS) -> list[Bead]:
+    """Align two sentence lists; return beads in order, covering every sentence once.
+
+    `similarity(source_text, target_text)` in [0, 1], when given, is added to the
+    cost of every candidate bead (it is called O(len(source) * band) times) and
+    outweighs the length and anchor terms. `band` is the starting half-width of
+    the search band in sentences; by default documents up to about 500 x 500
+    sentences are searched in full and longer ones in a band of
+    max(20, sqrt(length)) sentences that widens itself if the path reaches its edge.
+    """
+    n, m = len(source), len(target)
+    if n == 0 or m == 0:
+        return ([Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)])
+    src, tgt = _side(source), _side(target)
+
+    if band is not None:
+        half = max(int(band), 1)
+    elif (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:
+        half = max(n, m)
+    else:
+        half = max(MIN_HALF_BAND, math.isqrt(max(n, m)))
+
+    grid = _band(n, m, half)
+    beads, touched = _search(src, tgt, grid, similarity, weights)
+    for _ in range(MAX_WIDENINGS):
+        if not touched or grid.full:
+            break
+        wider = _band(n, m, half * 4)
+        if wider.cells > MAX_BAND_CELLS:
+            break
+        half, grid = half * 4, wider
+        beads, touched = _search(src, tgt, grid, similarity, weights)
+    return beads
+
+
+# --- evaluation -------------------------------------------------------------
+
+
+def bead_f1(predicted: Sequence[Bead], gold: Sequence[Bead]) -> dict:
+    """Precision, recall and F1 of exact bead matches (same source and target indices),
+    overall and per bead kind (precision per predicted kind, recall per gold kind)."""
+
+    def key(bead) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(bead.source), tuple(bead.target)
+
+    def kind(k) -> str:
+        return f"{len(k[0])}-{len(k[1])}"
+
+    pred = {key(b) for b in predicted}
+    ref = {key(b) for b in gold}
+    hits = pred & ref
+
+    def scores(tp: int, n_pred: int, n_gold: int) -> dict:
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": p, "recall": r, "f1": f, "tp": tp, "predicted": n_pred, "gold": n_gold}
+
+    result = scores(len(hits), len(pred), len(ref))
+    result["per_kind"] = {
+        k: scores(sum(kind(h) == k for h in hits), sum(kind(x) == k for x in pred),
+                  sum(kind(x) == k for x in ref))
+        for k in sorted({kind(x) for x in pred | ref})
+    }
+    return result

@@ -1,0 +1,38 @@
+"""The registry of checks: every check mtqa knows, by name, in report order.
+
+Each check is a small class with one signature (`run(CheckInput) -> Flags`), a docstring
+saying what it catches, and a name users enable, disable and configure.
+"""
+
+from __future__ import annotations
+
+from mtqa.checks.base import AlignedPair, Check, CheckInput
+from mtqa.checks.consistency import ConsistencyCheck
+from mtqa.checks.entities import NamedEntityCheck
+from mtqa.checks.furniture import CreditCheck, HashtagCheck, InterfaceTextCheck, KickerCheck, TeaserCheck
+from mtqa.checks.language import UntranslatedCheck
+from mtqa.checks.length import LengthCheck
+from mtqa.checks.numbers import NumberCheck
+from mtqa.checks.quotation import QuotationCheck
+
+REGISTRY: dict[str, type[Check]] = {
+    cls.name: cls
+    for cls in (
+        NumberCheck, NamedEntityCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
+        TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck,
+    )
+}
+
+
+def build_checks(enable: list[str] | None = None, disable: list[str] | None = None,
+                 options: dict[str, dict] | None = None) -> list[Check]:
+    """Instantiate the selected checks. Unknown names raise ValueError (a usage error)."""
+    for name in (enable or []) + (disable or []) + list(options or {}):
+        if name not in REGISTRY:
+            raise ValueError(f"unknown check {name!r}; known checks: {', '.join(REGISTRY)}")
+    names = list(enable) if enable else list(REGISTRY)
+    names = [n for n in names if n not in set(disable or [])]
+    return [REGISTRY[n](**(options or {}).get(n, {})) for n in names]
+
+
+__all__ = ["AlignedPair", "Check", "CheckInput", "REGISTRY", "build_checks"]

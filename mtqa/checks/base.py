@@ -1,0 +1,96 @@
+"""What every check is: a named unit that turns aligned segments into flags.
+
+A check never reads files or prints. It gets a CheckInput and yields Flags.
+Options are class attributes; `Check(**options)` overrides them (configuration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable, Sequence
+
+from mtqa.document import Segment
+from mtqa.flags import Flag
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """One alignment bead resolved to its segments (either side may be empty)."""
+
+    source: tuple[Segment, ...]
+    target: tuple[Segment, ...]
+
+    @property
+    def source_text(self) -> str:
+        return " ".join(s.text for s in self.source)
+
+    @property
+    def target_text(self) -> str:
+        return " ".join(s.text for s in self.target)
+
+
+@dataclass
+class CheckInput:
+    target: Sequence[Segment]
+    source: Sequence[Segment] = ()
+    beads: Sequence = ()          # objects with .source / .target index tuples (mtqa.align.Bead)
+    provenance: object = None
+    back_translations: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def has_source(self) -> bool:
+        return bool(self.source)
+
+    @cached_property
+    def pairs(self) -> list[AlignedPair]:
+        if not self.has_source:
+            return [AlignedPair((), (seg,)) for seg in self.target]
+        return [AlignedPair(tuple(self.source[i] for i in b.source), tuple(self.target[j] for j in b.target))
+                for b in self.beads]
+
+    @cached_property
+    def pair_of_target(self) -> dict[int, AlignedPair]:
+        return {seg.index: pair for pair in self.pairs for seg in pair.target}
+
+    def source_text_for(self, seg: Segment) -> str:
+        pair = self.pair_of_target.get(seg.index)
+        return pair.source_text if pair else ""
+
+
+class Check:
+    """Base class. Subclasses set name, category, severity and implement run()."""
+
+    name: str = ""
+    category: str = ""
+    severity: str = "major"
+    needs_source: bool = False
+
+    def __init__(self, **options):
+        for key, value in options.items():
+            if not hasattr(type(self), key):
+                raise ValueError(f"check {self.name!r} has no option {key!r}")
+            setattr(self, key, value)
+
+    @property
+    def description(self) -> str:
+        return (type(self).__doc__ or "").strip().splitlines()[0]
+
+    def run(self, data: CheckInput) -> Iterable[Flag]:
+        raise NotImplementedError
+
+    def flag(self, seg: Segment, message: str, *, source_text: str = "", evidence: dict | None = None,
+             severity: str | None = None, category: str | None = None,
+             span: tuple[int, int] | None = None) -> Flag:
+        return Flag(
+            check=self.name,
+            category=category or self.category,
+            severity=severity or self.severity,
+            line=seg.line,
+            message=message,
+            text=seg.text,
+            source_text=source_text,
+            segment=seg.index,
+            span=span or (seg.start, seg.end),
+            evidence=evidence or {},
+        )

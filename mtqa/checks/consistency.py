@@ -1,0 +1,40 @@
+"""One source string, one rendering: the same Norwegian text translated two ways in one article."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from mtqa.checks.base import Check, CheckInput
+from mtqa.flags import TERMINOLOGY
+
+# Long sentences repeat rarely and legitimately vary; short strings (labels, buttons) should not.
+MAX_WORDS = 6
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" .:!").lower()
+
+
+class ConsistencyCheck(Check):
+    """Inconsistent renderings of one source string ("Se mer" as both "Voir plus" and "Afficher plus")."""
+
+    name = "consistency"
+    category = TERMINOLOGY
+    severity = "minor"
+    needs_source = True
+
+    def run(self, data: CheckInput):
+        renderings: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for pair in data.pairs:
+            if len(pair.source) == 1 and len(pair.target) == 1 and len(pair.source_text.split()) <= MAX_WORDS:
+                renderings[_norm(pair.source_text)][_norm(pair.target_text)].append(pair)
+        for source, by_target in sorted(renderings.items()):
+            if len(by_target) < 2:
+                continue
+            variants = sorted({pairs[0].target_text for pairs in by_target.values()})
+            for pairs in by_target.values():
+                for pair in pairs:
+                    yield self.flag(pair.target[0],
+                                    f"{pair.source_text!r} is rendered {len(variants)} ways: " + " / ".join(variants),
+                                    source_text=pair.source_text, evidence={"renderings": variants})

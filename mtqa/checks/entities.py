@@ -1,0 +1,145 @@
+"""Names: a source name must reach the translation as it is, or as its accepted French form."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from mtqa.anchors import find_names, strip_accents
+from mtqa.checks.base import Check, CheckInput
+from mtqa.document import CREDIT, HASHTAGS, UI, Segment
+from mtqa.flags import NAMED_ENTITY
+from mtqa.provenance import find_outlets
+
+# Russian/Ukrainian names reach French and Norwegian by different transliterations.
+# Each rule rewrites the (lowercased, accent-free) Norwegian spelling into a French one.
+_TRANSLITERATIONS = (
+    ("tsj", "tch"), ("sj", "ch"), ("zj", "j"), ("kh", "kh"), ("u", "ou"), ("j", "i"), ("j", "y"),
+    ("j", "ï"), ("v", "v"), ("ks", "x"),
+)
+# A name this similar to a translation word, but not equal, has been altered.
+NEAR_MISS = 0.72
+
+# Nouns that introduce the name of an organisation, outlet, app or brand (matched as the end
+# of the preceding word: "mediet Mediazona", "strømselskapet Ukrenergo"). Such names are never
+# translated, while place names legitimately take French forms (Sevilla -> Séville).
+ORGANISATION_CUES = (
+    "mediet", "mediene", "avisen", "avisa", "nettstedet", "nettsiden", "selskapet", "selskap", "appen",
+    "tjenesten", "kanalen", "organisasjonen", "partiet", "konsernet", "banken", "byrået", "plattformen",
+    "firmaet", "stiftelsen", "gruppen", "gruppa", "bandet", "klubben", "programmet", "prosjektet",
+    "foreningen", "magasinet", "tidsskriftet", "nettverket", "bevegelsen", "merket", "produsenten",
+    "nyhetsbyrået", "instituttet", "senteret", "forlaget", "rederiet", "operatøren", "leverandøren",
+)
+
+
+@lru_cache(maxsize=1)
+def exonyms() -> dict[str, tuple[str, ...]]:
+    with resources.files("mtqa.data").joinpath("exonyms.toml").open("rb") as fh:
+        table = tomllib.load(fh)
+    return {k.lower(): tuple(v) for group in table.values() for k, v in group.items()}
+
+
+def _fold(word: str) -> str:
+    return strip_accents(word.lower()).replace("ï", "i")
+
+
+def base_name(word: str) -> str:
+    """'Ukrainas' -> 'Ukraina' (genitive), 'Kursk-regionen' -> 'Kursk'."""
+    if "-" in word:
+        head, _, tail = word.partition("-")
+        if tail[:1].islower():
+            word = head
+    return word
+
+
+def transliterations(name: str) -> set[str]:
+    """French spellings a Norwegian transliteration may legitimately take (folded)."""
+    forms = {_fold(name)}
+    for old, new in _TRANSLITERATIONS:
+        forms |= {f.replace(old, new) for f in forms}
+    forms |= {f + "e" for f in forms if f[-1:] not in "aeiouy"}  # Putin -> Poutine
+    return forms
+
+
+def rendered(name: str, target: str, target_folded: str) -> bool:
+    """Is `name` present in the translation as itself, an exonym or a transliteration?"""
+    candidates = [name]
+    if name.endswith("s") and len(name) > 3:
+        candidates.append(name[:-1])
+    for cand in candidates:
+        if re.search(rf"(?<!\w){re.escape(_fold(cand))}(?!\w)", target_folded):
+            return True
+        for form in exonyms().get(cand.lower(), ()):
+            if _fold(form) in target_folded:
+                return True
+    return False
+
+
+def closest_word(name: str, target: str) -> tuple[str, float]:
+    folded = _fold(name)
+    best, best_ratio = "", 0.0
+    for word in re.findall(r"[^\W\d_][\w’'\-]*", target):
+        ratio = difflib.SequenceMatcher(None, folded, _fold(word)).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = word, ratio
+    return best, best_ratio
+
+
+def _must_keep(seg: Segment, start: int, name: str) -> bool:
+    """Is this a name that a translation must copy as it is (credit, outlet, organisation)?"""
+    if seg.kind == CREDIT or find_outlets(name):
+        return True
+    before = seg.text[:start].split()
+    return bool(before) and before[-1].lower().strip(",.:;«»\"").endswith(ORGANISATION_CUES)
+
+
+class NamedEntityCheck(Check):
+    """Names of people, places and organisations altered or translated ("Mediazona" -> "Médiazone",
+    "Telegram" -> "Télégramme"). Exonyms (Russland -> Russie) and transliterations (Putin -> Poutine)
+    are accepted; a name with no similar word in the translation is reported as possibly missing."""
+
+    name = "named-entity"
+    category = NAMED_ENTITY
+    severity = "major"           # an organisation/outlet/brand name altered
+    altered_severity = "minor"   # other names altered (may be an accepted French form)
+    missing_severity = "minor"
+    needs_source = True
+
+    def run(self, data: CheckInput):
+        for pair in data.pairs:
+            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
+                continue
+            target = pair.target_text
+            target_folded = _fold(target)
+            seen: set[str] = set()
+            for src_seg in pair.source:
+                # Credits are "Label: Name": the name follows a colon and counts.
+                names = find_names(src_seg.text, include_initial=src_seg.kind == CREDIT)
+                for found in names:
+                    name = base_name(found.text)
+                    if len(name) < 3 or name in seen or (src_seg.kicker and name in src_seg.kicker):
+                        continue  # caps kickers are checked elsewhere
+                    seen.add(name)
+                    if rendered(name, target, target_folded):
+                        continue
+                    word, ratio = closest_word(name, target)
+                    if ratio >= NEAR_MISS and _fold(word) not in transliterations(name):
+                        seg = next((s for s in pair.target if word in s.text), pair.target[0])
+                        i = seg.text.find(word)
+                        must_keep = _must_keep(src_seg, found.start, name) and word[:1].isupper()
+                        why = ("names of organisations, outlets and brands are not translated" if must_keep
+                               else "check it is the accepted French form")
+                        yield self.flag(seg, f"name {name!r} altered to {word!r}: {why}",
+                                        source_text=pair.source_text,
+                                        severity=self.severity if must_keep else self.altered_severity,
+                                        evidence={"source_name": name, "target_word": word,
+                                                  "similarity": round(ratio, 3), "organisation": must_keep},
+                                        span=(seg.start + i, seg.start + i + len(word)))
+                    elif ratio < 0.5 and len(name) >= 4:
+                        yield self.flag(pair.target[0], f"name {name!r} not found in the translation",
+                                        source_text=pair.source_text, severity=self.missing_severity,
+                                        evidence={"source_name": name, "closest_word": word,
+                                                  "similarity": round(ratio, 3)})

@@ -1,0 +1,71 @@
+"""Omission and addition: translation length against what the language pair's length model expects."""
+
+from __future__ import annotations
+
+import math
+
+from mtqa.align import LENGTH_RATIO, LENGTH_VARIANCE
+from mtqa.checks.base import Check, CheckInput
+from mtqa.document import BODY, CAPTION, NON_CONTENT_KINDS, QUOTE
+from mtqa.flags import ADDITION, OMISSION
+
+_CONTENT = (BODY, QUOTE, CAPTION)
+
+
+def length_z(source_chars: int, target_chars: int) -> float:
+    """Gale-Church deviation: how many standard deviations the target length is from expected."""
+    expected = source_chars * LENGTH_RATIO
+    return (target_chars - expected) / math.sqrt(max(source_chars, 1) * LENGTH_VARIANCE)
+
+
+class LengthCheck(Check):
+    """Translations much shorter (omission) or longer (addition) than the source, and source
+    sentences with no translation at all."""
+
+    name = "length"
+    category = OMISSION
+    severity = "major"
+    needs_source = True
+    z_threshold = 4.0      # deviations beyond this are flagged
+    min_difference = 25    # ... and only when this many characters are missing or added
+
+    def run(self, data: CheckInput):
+        for k, pair in enumerate(data.pairs):
+            content_src = [s for s in pair.source if s.kind not in NON_CONTENT_KINDS]
+            if pair.target and content_src:
+                src_len = sum(len(s.text) for s in content_src)
+                tgt = [s for s in pair.target if s.kind not in NON_CONTENT_KINDS]
+                tgt_len = sum(len(s.text) for s in tgt)
+                if not tgt:
+                    continue
+                z = length_z(src_len, tgt_len)
+                diff = tgt_len - src_len * LENGTH_RATIO
+                evidence = {"source_chars": src_len, "target_chars": tgt_len, "z": round(z, 2)}
+                if z <= -self.z_threshold and -diff >= self.min_difference:
+                    yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
+                                    " part of the source may be missing", source_text=pair.source_text,
+                                    evidence=evidence)
+                elif z >= self.z_threshold and diff >= self.min_difference:
+                    yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
+                                    " text may have been added", source_text=pair.source_text, evidence=evidence,
+                                    category=ADDITION)
+            elif not pair.target and content_src and any(s.kind in _CONTENT for s in content_src):
+                anchor = _nearest_target(data.pairs, k)
+                if anchor is not None:
+                    yield self.flag(anchor, "source sentence has no translation (omitted near this line)",
+                                    source_text=pair.source_text, evidence={"bead": "1-0"})
+            elif pair.target and not pair.source and data.has_source:
+                for seg in pair.target:
+                    if seg.kind in _CONTENT and len(seg.text) >= self.min_difference:
+                        yield self.flag(seg, "sentence has no counterpart in the source (added?)",
+                                        category=ADDITION, evidence={"bead": "0-1"})
+
+
+def _nearest_target(pairs, k):
+    for pair in pairs[k + 1:]:
+        if pair.target:
+            return pair.target[0]
+    for pair in reversed(pairs[:k]):
+        if pair.target:
+            return pair.target[-1]
+    return None

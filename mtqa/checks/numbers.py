@@ -1,0 +1,160 @@
+"""Numbers: every number of the source must reach the translation unchanged."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from mtqa.anchors import find_numbers
+from mtqa.checks.base import Check, CheckInput
+from mtqa.document import HASHTAGS, UI
+from mtqa.flags import NUMBER
+
+# Numbers also written as words, so "tre" / "trois" / "3" count as the same number.
+NUMBER_WORDS = {
+    "nb": {
+        "null": 0, "én": 1, "ett": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7,
+        "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15,
+        "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "tyve": 20, "tretti": 30,
+        "tredve": 30, "førti": 40, "femti": 50, "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90,
+        "hundre": 100, "hundrevis": 100, "tusen": 1000, "tusenvis": 1000, "million": 1000000,
+        "første": 1, "andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
+        "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "dobbelt": 2, "halvparten": 50, "halv": 50,
+        "dusin": 12, "par": 2, "en": 1, "et": 1, "ei": 1,
+    },
+    "fr": {
+        "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+        "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+        "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20, "trente": 30,
+        "quarante": 40, "cinquante": 50, "soixante": 60, "soixante-dix": 70, "quatre-vingt": 80,
+        "quatre-vingts": 80, "quatre-vingt-dix": 90, "cent": 100, "centaines": 100, "mille": 1000,
+        "milliers": 1000, "million": 1000000, "premier": 1, "première": 1, "deuxième": 2, "second": 2,
+        "seconde": 2, "troisième": 3, "quatrième": 4, "cinquième": 5, "sixième": 6, "septième": 7,
+        "huitième": 8, "neuvième": 9, "dixième": 10, "double": 2, "moitié": 50, "demi": 50, "douzaine": 12,
+        "dizaine": 10, "dizaines": 10, "couple": 2,
+    },
+}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# "XIXe siècle", "XIXe et XXe siècles", "19e siècle"
+_ORDINAL = r"(?:[IVXLC]+|\d{1,2})(?:e|è|ème|eme|er)"
+_CENTURY_FR = re.compile(rf"\b([IVXLC]+|\d{{1,2}})(?:e|è|ème|eme|er)\b(?=(?:\s*(?:,|et|ou|-)\s*{_ORDINAL})*\s+siècles?)")
+_CENTURY_NB = re.compile(r"\b(\d{1,2})00-(?=tall|\s+(?:og|eller|til)\s)")
+_ORDINAL_CENTURY_NB = re.compile(r"\b(\d{1,2})\.\s*århundre")
+
+
+def _roman(text: str) -> int:
+    total = 0
+    for a, b in zip(text.upper(), text.upper()[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN.get(b, 0) > v else v
+    return total
+
+
+def number_bag(text: str) -> Counter:
+    """Canonical values of the digit numbers in text, centuries included ('1800-tallet' = 'XIXe siècle')."""
+    bag = Counter(n.value for n in find_numbers(text))
+    for m in _CENTURY_NB.finditer(text):
+        bag[f"{int(m.group(1))}00"] -= 1
+        bag[f"century:{int(m.group(1)) + 1}"] += 1
+    for m in _ORDINAL_CENTURY_NB.finditer(text):
+        bag[str(int(m.group(1)))] -= 1
+        bag[f"century:{int(m.group(1))}"] += 1
+    for m in _CENTURY_FR.finditer(text):
+        numeral = m.group(1)
+        if numeral.isdigit():
+            bag[numeral] -= 1
+        bag[f"century:{int(numeral) if numeral.isdigit() else _roman(numeral)}"] += 1
+    return +bag
+
+
+_NB_TENS = "tjue|tyve|tretti|tredve|førti|femti|seksti|sytti|åtti|nitti"
+_NB_UNITS = "en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|første|andre|tredje|fjerde|femte|sjette|sjuende|syvende|åttende|niende"
+_NB_COMPOUND = re.compile(rf"^({_NB_TENS})({_NB_UNITS})$")
+
+
+def _compound_value(word: str) -> int | None:
+    """'åttiåtte' -> 88, 'vingt-cinq' -> 25, 'quatre-vingt-huit' -> 88, 'trente-et-un' -> 31."""
+    nb, fr = NUMBER_WORDS["nb"], NUMBER_WORDS["fr"]
+    m = _NB_COMPOUND.match(word)
+    if m:
+        return nb[m.group(1)] + (1 if m.group(2) in ("en", "ett") else nb[m.group(2)])
+    parts = [p for p in word.split("-") if p != "et"]
+    if len(parts) < 2 or not all(p in fr for p in parts):
+        return None
+    total = 0
+    for i, part in enumerate(parts):
+        value = fr[part]
+        if part.startswith("vingt") and i > 0 and parts[i - 1] == "quatre":
+            total += 80 - 4
+        else:
+            total += value
+    return total
+
+
+def word_values(text: str) -> set[int]:
+    """Numbers written as words in text (either language)."""
+    words = re.findall(r"[\w-]+", text.lower())
+    values: set[int] = set()
+    for word in words:
+        for table in NUMBER_WORDS.values():
+            if word in table:
+                values.add(table[word])
+        compound = _compound_value(word)
+        if compound is not None:
+            values.add(compound)
+    return values
+
+
+def _explained(value: str, other_text: str, other_words: set[int]) -> bool:
+    """A digit number missing on the other side may be written there in words or scaled."""
+    if value.endswith(":00"):  # "5 heures" / "fem timer"
+        value = value[:-3]
+    try:
+        v = float(value)
+    except ValueError:
+        return False
+    if v in other_words:
+        return True
+    # "12 000" vs "12 mille", "3 millions" vs "3 millioner": the leading digits with a scale word.
+    for scale in (1e3, 1e6, 1e9):
+        if v >= scale and (v / scale) in other_words and v % scale == 0:
+            return True
+    return False
+
+
+class NumberCheck(Check):
+    """Numbers that differ between source and translation (digits, %, times, thousands, decimals).
+
+    "87 %" = "87 prosent", "15 902" = "15.902" = "15 902", "kl. 21.30" = "21 h 30";
+    a number written as a word on one side ("tre" / "3") is accepted.
+    """
+
+    name = "numbers"
+    category = NUMBER
+    severity = "major"
+    needs_source = True
+
+    def run(self, data: CheckInput):
+        for pair in data.pairs:
+            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
+                continue
+            src, tgt = pair.source_text, pair.target_text
+            src_bag, tgt_bag = number_bag(src), number_bag(tgt)
+            if src_bag == tgt_bag:
+                continue
+            src_words, tgt_words = word_values(src), word_values(tgt)
+            missing = sorted(v for v in (src_bag - tgt_bag).elements() if not _explained(v, tgt, tgt_words))
+            extra = sorted(v for v in (tgt_bag - src_bag).elements() if not _explained(v, src, src_words))
+            if not missing and not extra:
+                continue
+            seg = next((s for s in pair.target if any(
+                n.value in extra or n.value in missing for n in find_numbers(s.text))), pair.target[0])
+            parts = []
+            if missing:
+                parts.append("source has " + ", ".join(missing))
+            if extra:
+                parts.append("translation has " + ", ".join(extra))
+            yield self.flag(seg, "number mismatch: " + "; ".join(parts), source_text=src,
+                            evidence={"missing": missing, "extra": extra,
+                                      "source_numbers": sorted(src_bag.elements()),
+                                      "target_numbers": sorted(tgt_bag.elements())})

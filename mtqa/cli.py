@@ -1,0 +1,216 @@
+"""The mtqa command line: a thin shell over mtqa.pipeline.
+
+Exit status: 0 no flag at or above --fail-on; 1 at least one; 2 usage or input error;
+3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+
+from mtqa import __version__
+from mtqa.errors import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, InputError, MtqaError
+from mtqa.flags import SEVERITIES, verdict
+
+EXIT_INTERNAL = 3
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Check French machine translations of Norwegian news articles.\n\n"
+         "Exit status: 0 no flag at or above --fail-on, 1 flags found, 2 usage or input error.",
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Severity(str, Enum):
+    info = "info"
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mtqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    pass
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
+    from mtqa.report import write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    for p in protected:
+        if p is not None and _same_file(output, p):
+            raise InputError(f"{output}: refusing to overwrite an input file")
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name for -o")
+    if not output.parent.exists():
+        raise InputError(f"{output.parent}: output folder does not exist")
+    write_atomic(output, text)
+
+
+@app.command()
+def check(
+    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line).",
+                                           show_default=False)],
+    source: Annotated[Optional[Path], typer.Option("--source", "-s", help="Norwegian source article; skips retrieval.")] = None,
+    corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
+                                                   "(default: ./corpora when it exists).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically).")] = None,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a flag reaches this severity.")] = Severity.major,
+    min_severity: Annotated[Severity, typer.Option("--min-severity", help="Hide flags below this severity in the text report.")] = Severity.info,
+    enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
+    disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
+) -> int:
+    """Check a French article: find its source, align, run the checks, report flagged segments."""
+    from mtqa.checks import build_checks
+    from mtqa.io import read_document
+    from mtqa.pipeline import check_article
+    from mtqa.retrieve import list_candidates
+
+    try:
+        checks = build_checks(_split(enable), _split(disable))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    target_doc = read_document(target)
+    source_doc = read_document(source) if source is not None else None
+    candidates = None
+    if source_doc is None:
+        folder = corpus if corpus is not None else (Path("corpora") if Path("corpora").is_dir() else None)
+        if corpus is not None and not corpus.is_dir():
+            raise InputError(f"{corpus}: corpus folder does not exist")
+        if folder is not None:
+            paths = [p for p in list_candidates(folder) if not _same_file(p, target)]
+            if corpus is not None and not paths:
+                raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
+            candidates = [read_document(p) for p in paths]
+    result = check_article(target_doc, source_doc, candidates, checks)
+    if fmt is Format.json:
+        from mtqa.report.json_report import render_json
+
+        _emit(render_json(result, fail_on.value), output, [target, source])
+    else:
+        from mtqa.report.terminal import print_report
+
+        if output is None:
+            print_report(result, Console(), fail_on.value, min_severity.value)
+        else:
+            console = Console(record=True, width=120, file=open(os.devnull, "w"))
+            print_report(result, console, fail_on.value, min_severity.value)
+            _emit(console.export_text(), output, [target, source])
+    return EXIT_FLAGGED if verdict(result.flags, fail_on.value) == "fail" else EXIT_OK
+
+
+@app.command("align")
+def align_cmd(
+    source: Annotated[Path, typer.Argument(help="Norwegian source article.", show_default=False)],
+    target: Annotated[Path, typer.Argument(help="French translation.", show_default=False)],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> int:
+    """Align a source and its translation sentence by sentence and print the beads."""
+    import json
+
+    from mtqa.align import align
+    from mtqa.io import read_document
+    from mtqa.pipeline import SOURCE_LANGUAGE, TARGET_LANGUAGE
+    from mtqa.segment import segment_document
+
+    src = segment_document(read_document(source), SOURCE_LANGUAGE)
+    tgt = segment_document(read_document(target), TARGET_LANGUAGE)
+    beads = align([s.text for s in src], [s.text for s in tgt])
+    if fmt is Format.json:
+        rows = [{"kind": b.kind, "cost": round(b.cost, 4),
+                 "source": [{"line": src[i].line, "text": src[i].text} for i in b.source],
+                 "target": [{"line": tgt[j].line, "text": tgt[j].text} for j in b.target]} for b in beads]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for b in beads:
+        s_lines = ",".join(str(src[i].line) for i in b.source) or "-"
+        t_lines = ",".join(str(tgt[j].line) for j in b.target) or "-"
+        print(f"{b.kind:>4}  nb {s_lines:>7} | fr {t_lines:>7}")
+        for i in b.source:
+            print(f"        nb: {src[i].text}")
+        for j in b.target:
+            print(f"        fr: {tgt[j].text}")
+    return EXIT_OK
+
+
+@app.command("checks")
+def list_checks() -> int:
+    """List the checks with their category, default severity and what they catch."""
+    from mtqa.checks import REGISTRY
+
+    for name, cls in REGISTRY.items():
+        check = cls()
+        needs = " (needs source)" if check.needs_source else ""
+        print(f"{name:16} {check.category:26} {check.severity:6} {check.description}{needs}")
+    return EXIT_OK
+
+
+def _error(message: str) -> None:
+    print(f"mtqa: error: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps every failure to one line and a documented exit status."""
+    try:
+        status = app(args=argv, prog_name="mtqa", standalone_mode=False)
+    except click.exceptions.NoSuchOption as exc:
+        _error(exc.format_message())
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.UsageError as exc:
+        _error(exc.format_message().replace("\n", " "))
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        _error("interrupted")
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except MtqaError as exc:
+        _error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # a bug: one line unless MTQA_DEBUG asks for the traceback
+        if os.environ.get("MTQA_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set MTQA_DEBUG=1 for the traceback)")
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

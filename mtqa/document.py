@@ -1,0 +1,51 @@
+"""The plain data that flows through the pipeline: documents and their segments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Segment kinds (see DESIGN.md). Plain strings so they serialise as they are.
+HEADLINE = "headline"
+BODY = "body"
+QUOTE = "quote"
+CAPTION = "caption"
+CREDIT = "credit"
+TEASER = "teaser"
+HASHTAGS = "hashtags"
+UI = "ui"
+KINDS = (HEADLINE, BODY, QUOTE, CAPTION, CREDIT, TEASER, HASHTAGS, UI)
+
+# Kinds that are page furniture rather than article content.
+NON_CONTENT_KINDS = frozenset({CREDIT, TEASER, HASHTAGS, UI})
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text file as read: its lines (without line ends) and what the reader noticed."""
+
+    path: str
+    lines: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence-sized piece of one line.
+
+    `line` is the 1-based line number in the file it came from; `start`/`end` are
+    character offsets of `text` within that line, so flags can point at spans.
+    `kicker` holds an all-caps caption label ("HISTORISK") split off the front.
+    """
+
+    index: int
+    line: int
+    start: int
+    end: int
+    text: str
+    kind: str = BODY
+    kicker: str = ""
+    meta: dict = field(default_factory=dict, compare=False, hash=False)

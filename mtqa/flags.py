@@ -1,0 +1,67 @@
+"""Flags (MQM-like category + severity + evidence) and the verdict they add up to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Categories of the flag taxonomy (DESIGN.md).
+MISTRANSLATION = "accuracy/mistranslation"
+OMISSION = "accuracy/omission"
+ADDITION = "accuracy/addition"
+UNTRANSLATED = "accuracy/untranslated"
+NUMBER = "accuracy/number"
+NAMED_ENTITY = "accuracy/named-entity"
+GRAMMAR = "fluency/grammar"
+GARBLED = "fluency/garbled"
+KICKER = "style/kicker"
+QUOTATION = "locale/quotation"
+TERMINOLOGY = "terminology"
+BOILERPLATE = "non-content/boilerplate"
+CATEGORIES = (MISTRANSLATION, OMISSION, ADDITION, UNTRANSLATED, NUMBER, NAMED_ENTITY, GRAMMAR,
+              GARBLED, KICKER, QUOTATION, TERMINOLOGY, BOILERPLATE)
+
+SEVERITIES = ("info", "minor", "major", "critical")  # ascending
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding on one segment of the target (French) file."""
+
+    check: str
+    category: str
+    severity: str
+    line: int                 # 1-based line of the target file
+    message: str
+    text: str                 # the flagged target segment
+    source_text: str = ""     # the aligned source text ("" when there is none)
+    segment: int | None = None
+    span: tuple[int, int] | None = None  # character offsets within the line
+    evidence: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "segment": self.segment,
+            "span": list(self.span) if self.span else None,
+            "check": self.check,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "text": self.text,
+            "source_text": self.source_text,
+            "evidence": self.evidence,
+        }
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
+
+def sort_flags(flags: list[Flag]) -> list[Flag]:
+    """Stable, deterministic order: by line, span, then most severe first."""
+    return sorted(flags, key=lambda f: (f.line, f.span or (0, 0), -SEVERITY_RANK[f.severity], f.check, f.message))
+
+
+def verdict(flags: list[Flag], fail_on: str) -> str:
+    return "fail" if any(at_least(f.severity, fail_on) for f in flags) else "pass"

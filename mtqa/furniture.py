@@ -1,0 +1,70 @@
+"""Page furniture lexicon (UI text, credit labels, teaser prefixes) loaded from data."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def furniture() -> dict:
+    with resources.files("mtqa.data").joinpath("page_furniture.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip(" .:!").lower()
+
+
+@lru_cache(maxsize=1)
+def _ui_index() -> dict[str, str]:
+    """Normalised UI string -> language."""
+    index: dict[str, str] = {}
+    for lang, items in furniture()["ui"].items():
+        for item in items:
+            index.setdefault(_norm(item), lang)
+    return index
+
+
+def ui_language(text: str) -> str | None:
+    """The language of `text` if it is, as a whole, a known interface string."""
+    return _ui_index().get(_norm(text))
+
+
+@lru_cache(maxsize=1)
+def _ui_suffix_re() -> re.Pattern:
+    items = sorted(_ui_index(), key=len, reverse=True)
+    alts = "|".join(re.escape(i).replace("'", "['’]").replace(r"\ ", r"\s+") for i in items)
+    return re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*$", re.IGNORECASE)
+
+
+def split_ui_suffix(text: str) -> int | None:
+    """Offset where a trailing interface string starts ("… Dagbladet TV Se mer"), if any."""
+    m = _ui_suffix_re().search(text.rstrip())
+    return m.start() if m and m.start() > 0 else None
+
+
+@lru_cache(maxsize=1)
+def _credit_re() -> re.Pattern:
+    labels = sorted({lab for items in furniture()["credit_labels"].values() for lab in items}, key=len, reverse=True)
+    alts = "|".join(re.escape(lab) for lab in labels)
+    return re.compile(rf"^(?:{alts})\s?:\s*\S", re.IGNORECASE)
+
+
+def is_credit(text: str) -> bool:
+    """'Reporter: Simone H. Sønstrød/Dagbladet TV', 'Vidéo : @DefenceU / X.', 'Foto: NTB'."""
+    return bool(_credit_re().match(text.strip()))
+
+
+@lru_cache(maxsize=1)
+def _teaser_prefix_re() -> re.Pattern:
+    items = sorted({p for v in furniture()["teaser_prefixes"].values() for p in v}, key=len, reverse=True)
+    alts = "|".join(re.escape(p) for p in items)
+    return re.compile(rf"^(?:{alts})\s?:", re.IGNORECASE)
+
+
+def has_teaser_prefix(text: str) -> bool:
+    """'Les også: …', 'Lire aussi : …'."""
+    return bool(_teaser_prefix_re().match(text.strip()))

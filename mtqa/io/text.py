@@ -1,0 +1,71 @@
+"""Read a UTF-8 article, one paragraph per line.
+
+A BOM and CRLF/CR line ends are accepted (and noted); anything that is not
+UTF-8 text is refused with an InputError naming the problem.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mtqa.document import Document
+from mtqa.errors import InputError
+
+# Share of control characters (other than tab/newline/CR/FF) beyond which bytes are not text.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, ...]]:
+    """Return (text, notes) for a UTF-8 text file, or raise InputError."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a text file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    return decode_text(data, str(p))
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+    notes: list[str] = []
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        notes.append("UTF-8 byte order mark removed")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: file is UTF-16; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = ""
+        try:
+            data.decode("cp1252")
+            hint = "; it looks like Latin-1/Windows-1252: convert it with iconv -f LATIN1 -t UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}){hint}") from None
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if control > max(1, len(text) * _MAX_CONTROL_SHARE):
+        raise InputError(f"{name}: binary file (control characters), expected UTF-8 text")
+    if "\r" in text:
+        notes.append("CRLF line ends normalised")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: file is empty (whitespace only)")
+    return text, tuple(notes)
+
+
+def read_document(path: str | os.PathLike) -> Document:
+    """Read a text file into a Document whose lines keep their 1-based numbering."""
+    text, notes = read_text(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # a final newline ends the last line; it does not start a new one
+    return Document(path=str(path), lines=tuple(lines), notes=notes)

@@ -1,0 +1,59 @@
+"""The whole check of one article: read -> segment -> attribute -> retrieve -> align -> check -> score.
+
+Pure over Documents: reading files and writing reports happen in the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mtqa.align import Bead, align
+from mtqa.checks import Check, CheckInput, build_checks
+from mtqa.document import Document, Segment
+from mtqa.flags import Flag, sort_flags
+from mtqa.provenance import Provenance, attribute
+from mtqa.retrieve import Retrieval, rank_sources
+from mtqa.segment import segment_document
+
+SOURCE_LANGUAGE = "nb"
+TARGET_LANGUAGE = "fr"
+
+
+@dataclass
+class CheckResult:
+    target: Document
+    source: Document | None
+    target_segments: list[Segment]
+    source_segments: list[Segment]
+    beads: list[Bead]
+    provenance: Provenance
+    retrieval: Retrieval | None
+    flags: list[Flag]
+    checks_run: list[str]
+    checks_skipped: dict[str, str] = field(default_factory=dict)
+
+
+def check_article(target: Document, source: Document | None = None, candidates: list[Document] | None = None,
+                  checks: list[Check] | None = None) -> CheckResult:
+    """Check a French article against its Norwegian source, found among `candidates` when not given."""
+    checks = build_checks() if checks is None else checks
+    target_segments = segment_document(target, TARGET_LANGUAGE)
+    provenance = attribute(target_segments)
+    retrieval = None
+    if source is None and candidates:
+        retrieval = rank_sources(target.text, [(c.path, c.text) for c in candidates])
+        if retrieval.chosen is not None:
+            source = next(c for c in candidates if c.path == retrieval.chosen.path)
+    source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
+    beads = align([s.text for s in source_segments], [s.text for s in target_segments]) if source_segments else []
+    data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance)
+    flags: list[Flag] = []
+    run, skipped = [], {}
+    for check in checks:
+        if check.needs_source and not data.has_source:
+            skipped[check.name] = "needs a source text"
+            continue
+        flags.extend(check.run(data))
+        run.append(check.name)
+    return CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
+                       sort_flags(flags), run, skipped)

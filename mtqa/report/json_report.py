@@ -1,0 +1,66 @@
+"""The JSON report: documented in docs/report-schema.json, versioned, byte-identical for the same input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+from mtqa import __version__
+from mtqa.document import Document
+from mtqa.flags import CATEGORIES, SEVERITIES, at_least, verdict
+from mtqa.pipeline import CheckResult
+
+REPORT_VERSION = "1.0"
+SCHEMA_ID = "https://mtqa.dev/schemas/report-1.json"
+
+
+def _document_info(doc: Document | None) -> dict | None:
+    if doc is None:
+        return None
+    return {"path": doc.path, "lines": len(doc.lines),
+            "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), "notes": list(doc.notes)}
+
+
+def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
+    by_severity = Counter(f.severity for f in result.flags)
+    by_category = Counter(f.category for f in result.flags)
+    segments = []
+    for bead_no, bead in enumerate(result.beads):
+        for j in bead.target:
+            seg = result.target_segments[j]
+            segments.append({"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text,
+                             "bead": bead_no, "source_text": " ".join(result.source_segments[i].text for i in bead.source)})
+    if not result.beads:
+        segments = [{"index": s.index, "line": s.line, "kind": s.kind, "text": s.text, "bead": None, "source_text": ""}
+                    for s in result.target_segments]
+    segments.sort(key=lambda s: s["index"])
+    return {
+        "$schema": SCHEMA_ID,
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "mtqa", "version": __version__},
+        "target": _document_info(result.target),
+        "source": _document_info(result.source),
+        "provenance": result.provenance.to_dict(),
+        "retrieval": result.retrieval.to_dict() if result.retrieval else None,
+        "summary": {
+            "verdict": verdict(result.flags, fail_on),
+            "fail_on": fail_on,
+            "flags": len(result.flags),
+            "flagged_lines": len({f.line for f in result.flags}),
+            "flagged_lines_at_fail_on": len({f.line for f in result.flags if at_least(f.severity, fail_on)}),
+            "by_severity": {s: by_severity[s] for s in SEVERITIES if by_severity[s]},
+            "by_category": {c: by_category[c] for c in CATEGORIES if by_category[c]},
+            "checks_run": result.checks_run,
+            "checks_skipped": result.checks_skipped,
+            "backtranslation": {"skipped": True,
+                                "reason": "back-translation is not available in this version"},
+        },
+        "alignment": [{"source": list(b.source), "target": list(b.target), "kind": b.kind} for b in result.beads],
+        "segments": segments,
+        "flags": [f.to_dict() for f in result.flags],
+    }
+
+
+def render_json(result: CheckResult, fail_on: str = "major") -> str:
+    return json.dumps(report_dict(result, fail_on), ensure_ascii=False, indent=2) + "\n"

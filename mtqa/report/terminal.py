@@ -1,0 +1,64 @@
+"""The human report: flagged segments with line, severity, category, message and the aligned source."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from mtqa.flags import SEVERITY_RANK, at_least, verdict
+from mtqa.pipeline import CheckResult
+
+SEVERITY_STYLE = {"critical": "bold white on red", "major": "bold red", "minor": "yellow", "info": "dim"}
+
+
+def _clip(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_report(result: CheckResult, console: Console, fail_on: str = "major", min_severity: str = "info") -> None:
+    prov = result.provenance
+    console.print(f"[bold]{escape(result.target.path)}[/]  {len(result.target.lines)} lines, "
+                  f"{len(result.target_segments)} segments")
+    if prov.outlet:
+        who = f", reporters: {escape(', '.join(prov.reporters))}" if prov.reporters else ""
+        console.print(f"provenance: {escape(prov.outlet)} ({prov.source_language}), "
+                      f"confidence {prov.confidence:.2f}{who}")
+    else:
+        console.print("provenance: no outlet found in credits")
+    if result.retrieval is not None:
+        r = result.retrieval
+        if r.chosen:
+            console.print(f"source: {escape(r.chosen.path)} (retrieved, confidence {r.confidence:.2f}: "
+                          f"{escape(r.reason)})")
+        else:
+            console.print(f"source: none found ({escape(r.reason)}); source-free checks only")
+    elif result.source is not None:
+        console.print(f"source: {escape(result.source.path)}")
+    else:
+        console.print("source: none given; source-free checks only (use --source or --corpus)")
+    if result.checks_skipped:
+        console.print("skipped checks: " + ", ".join(f"{k} ({v})" for k, v in result.checks_skipped.items()),
+                      style="dim")
+    console.print("back-translation: skipped (not available in this version)", style="dim")
+
+    shown = [f for f in result.flags if at_least(f.severity, min_severity)]
+    if shown:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("line", justify="right", no_wrap=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("category", no_wrap=True)
+        table.add_column("finding", ratio=2)
+        table.add_column("source (nb)", ratio=1)
+        for f in shown:
+            table.add_row(str(f.line), f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.category,
+                          f"{escape(f.message)}\n[dim]{escape(_clip(f.text))}[/]", escape(_clip(f.source_text)))
+        console.print(table)
+    counts = {s: sum(1 for f in result.flags if f.severity == s)
+              for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
+    lines = len({f.line for f in result.flags})
+    outcome = verdict(result.flags, fail_on)
+    style = "bold red" if outcome == "fail" else "bold green"
+    console.print(f"{len(result.flags)} flags on {lines} lines ("
+                  + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f"); "
+                  f"[{style}]{outcome}[/] at --fail-on {fail_on}")
