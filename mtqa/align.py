@@ -73,8 +73,8 @@ class CostWeights:
     number_hit: float = 2.0
     number_miss: float = 1.0
     name_hit: float = 4.0
-    name_miss: float = 0.25
-    cognate_hit: float = 1.0
+    name_miss: float = 1.0
+    cognate_hit: float = 4.0
     cognate_miss: float = 0.0
     punctuation: float = 2.0
     # similarity: a non-empty bead costs `similarity * (1 - sim)`, a 1-0 or 0-1
@@ -152,7 +152,7 @@ _LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{COGNATE_MIN_LENGTH},}}")
 def _cognate_anchors(text: str) -> frozenset[str]:
     """First letters of long words, accents stripped: cheap cognates that Norwegian and
     French share (interaktivt/interactif, restaurant, parkering/parking; Simard et al. 1992)."""
-    return frozenset(strip_accents(w.lower())[:COGNATE_PREFIX] for w in _LONG_WORD_RE.findall(text))
+    return frozenset(w[:COGNATE_PREFIX] for w in _LONG_WORD_RE.findall(strip_accents(text.lower())))
 
 
 def _punctuation(text: str) -> list[int]:
@@ -176,9 +176,8 @@ class _Side:
 
     texts: tuple[str, ...]
     length_sums: np.ndarray  # (n+1,) characters
-    punct_sums: np.ndarray  # (n+1, 4)
+    punct_sums: np.ndarray  # (4, n+1): ?, !, quotes, colons
     anchors: dict[str, tuple[frozenset[str], ...]]  # class -> anchors of each sentence
-    anchor_sums: dict[str, np.ndarray]  # class -> (n+1,) number of anchors
 
 
 def _prefix(values) -> np.ndarray:
@@ -192,9 +191,8 @@ def _side(texts: Sequence[str]) -> _Side:
     return _Side(
         texts=texts,
         length_sums=_prefix([len(t) for t in texts]),
-        punct_sums=_prefix([_punctuation(t) for t in texts]).reshape(len(texts) + 1, 4),
+        punct_sums=_prefix([_punctuation(t) for t in texts]).reshape(len(texts) + 1, -1).T.copy(),
         anchors=anchors,
-        anchor_sums={name: _prefix([len(a) for a in sets]) for name, sets in anchors.items()},
     )
 
 
@@ -251,57 +249,124 @@ def length_cost(source_chars, target_chars, ratio: float = LENGTH_RATIO,
     return -_log_erfc(delta / math.sqrt(2))
 
 
-def _shared_anchor_pairs(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]],
-                         band: _Band) -> tuple[np.ndarray, np.ndarray]:
-    """(s, t) sentence pairs sharing an anchor (once per shared anchor), for t near s's band."""
+# --- anchor agreement ---------------------------------------------------------
+#
+# A bead pools the anchors of its sentences on each side, as multisets (an anchor
+# found in both source sentences counts twice), and scores
+#     hits   = sum over anchors v of min(source count of v, target count of v)
+#     misses = source anchors + target anchors - 2 * hits
+# with every anchor weighted by its rarity in the document (`_rarity`): a topic word
+# that half the sentences repeat says little about which two sentences pair up.
+#
+# Hits are filled in for the whole band at once from sparse overlaps. With S[k]
+# the anchor set of source sentence k, P[k] = S[k] & S[k+1] (what two neighbours
+# share) and T, Q the same on the target side, let XY(di, dj) at cell (i, j) be
+# the weight of X[i-di] & Y[j-dj]. By inclusion-exclusion a bead ending at (i, j)
+# has hits =
+_HIT_TERMS: dict[tuple[int, int], list[tuple[int, str, int, int]]] = {
+    (1, 1): [(+1, "ST", 1, 1)],
+    (2, 1): [(+1, "ST", 1, 1), (+1, "ST", 2, 1), (-1, "PT", 2, 1)],
+    (1, 2): [(+1, "ST", 1, 1), (+1, "ST", 1, 2), (-1, "SQ", 1, 2)],
+    (2, 2): [(+1, "ST", 1, 1), (+1, "ST", 1, 2), (+1, "ST", 2, 1), (+1, "ST", 2, 2),
+             (-1, "PT", 2, 1), (-1, "PT", 2, 2), (-1, "SQ", 1, 2), (-1, "SQ", 2, 2),
+             (+2, "PQ", 2, 2)],
+}
+
+
+def _neighbours(sets: Sequence[frozenset[str]]) -> list[frozenset[str]]:
+    """P[k] = sets[k] & sets[k+1] (empty for the last sentence)."""
+    return [a & b for a, b in zip(sets, sets[1:])] + [frozenset()]
+
+
+def _rarity(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Weight in (0, 1] of each anchor: 1 if it occurs in at most one sentence per side,
+    falling like an inverse document frequency as more sentences repeat it."""
+    df: dict[str, int] = defaultdict(int)
+    for sets in (src, tgt):
+        for keys in sets:
+            for key in keys:
+                df[key] += 1
+    total = len(src) + len(tgt)
+    scale = math.log(1 + total / 2)
+    return {key: min(1.0, math.log(1 + total / d) / scale) for key, d in df.items()}
+
+
+@dataclass(frozen=True)
+class _Overlap:
+    """Sparse (source unit, target unit, weight of shared anchors), near the band."""
+
+    s: np.ndarray
+    t: np.ndarray
+    w: np.ndarray
+
+
+def _overlap(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]],
+             weight: dict[str, float], band: _Band) -> _Overlap:
     where: dict[str, list[int]] = defaultdict(list)
     for t, keys in enumerate(tgt):
         for key in keys:
             where[key].append(t)
-    ps: list[int] = []
-    pt: list[int] = []
+    shared: dict[tuple[int, int], float] = defaultdict(float)
     n = band.n
     for s, keys in enumerate(src):
         if not keys:
             continue
+        # Target units that can sit in a bead ending in row s+1 or s+2.
         first = band.lo[min(s + 1, n)] - 2
         last = band.lo[min(s + 2, n)] + band.width
         for key in keys:
             ts = where.get(key)
-            if not ts:
-                continue
-            for t in ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]:
-                ps.append(s)
-                pt.append(t)
-    return np.asarray(ps, dtype=np.int64), np.asarray(pt, dtype=np.int64)
+            if ts:
+                for t in ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]:
+                    shared[s, t] += weight[key]
+    pairs = np.array(list(shared.keys()), dtype=np.int64).reshape(-1, 2)
+    return _Overlap(pairs[:, 0], pairs[:, 1], np.fromiter(shared.values(), np.float64, len(shared)))
 
 
-def _pair_counts(pairs: tuple[np.ndarray, np.ndarray], kind: tuple[int, int], band: _Band) -> np.ndarray:
-    """For each cell, how many anchor-sharing pairs fall inside the bead of `kind` ending there."""
-    a, b = kind
-    table = np.zeros((band.n + 1, band.width))
-    ps, pt = pairs
-    for da in range(1, a + 1):
-        for db in range(1, b + 1):
-            i = ps + da
-            j = pt + db
-            ok = (i <= band.n) & (j <= band.m)
-            i, j = i[ok], j[ok]
-            c = j - band.lo[i]
-            ok = (c >= 0) & (c < band.width)
-            np.add.at(table, (i[ok], c[ok]), 1.0)
-    return table
+def _place(terms: list[tuple[float, _Overlap, int, int]], band: _Band) -> np.ndarray:
+    """Sum of sign * XY(di, dj) over `terms`, as a band table: the overlap of units
+    s and t lands in cell (s + di, t + dj)."""
+    cells, weights = [], []
+    for sign, overlap, di, dj in terms:
+        i = overlap.s + di
+        j = overlap.t + dj
+        ok = (i <= band.n) & (j <= band.m)
+        i, j, w = i[ok], j[ok], overlap.w[ok]
+        c = j - band.lo[i]
+        ok = (c >= 0) & (c < band.width)
+        cells.append(i[ok] * band.width + c[ok])
+        weights.append(sign * w[ok])
+    size = (band.n + 1) * band.width
+    return np.bincount(np.concatenate(cells), weights=np.concatenate(weights),
+                       minlength=size).reshape(band.n + 1, band.width)
 
 
-def _anchor_cost(hits: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarray,
-                 hit_weight: float, miss_weight: float) -> np.ndarray:
-    hits = np.minimum(hits, np.minimum(src_count, tgt_count))
-    misses = src_count + tgt_count - 2 * hits
-    return miss_weight * misses - hit_weight * hits
+@dataclass(frozen=True)
+class _AnchorTables:
+    """For one anchor class: the four overlaps and the weighted anchor count of each sentence."""
+
+    overlaps: dict[str, _Overlap]  # "ST", "PT", "SQ", "PQ"
+    src_sums: np.ndarray  # (n+1,) prefix sums of weighted anchor counts
+    tgt_sums: np.ndarray  # (m+1,)
+
+
+def _anchor_tables(src_sets, tgt_sets, band: _Band) -> _AnchorTables:
+    weight = _rarity(src_sets, tgt_sets)
+    units = {"S": src_sets, "P": _neighbours(src_sets), "T": tgt_sets, "Q": _neighbours(tgt_sets)}
+    overlaps = {xy: _overlap(units[xy[0]], units[xy[1]], weight, band) for xy in ("ST", "PT", "SQ", "PQ")}
+
+    def sums(sets):
+        return _prefix([sum(weight[k] for k in keys) for keys in sets])
+
+    return _AnchorTables(overlaps, sums(src_sets), sums(tgt_sets))
+
+
+def _hits(tables: _AnchorTables, kind: tuple[int, int], band: _Band) -> np.ndarray:
+    return _place([(sign, tables.overlaps[xy], di, dj) for sign, xy, di, dj in _HIT_TERMS[kind]], band)
 
 
 def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
-                shared: dict[str, tuple[np.ndarray, np.ndarray]], similarity,
+                anchors: dict[str, _AnchorTables], similarity,
                 weights: CostWeights) -> np.ndarray:
     """Cost of the bead of `kind` ending at every cell of the band (inf where impossible)."""
     a, b = kind
@@ -322,15 +387,13 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
         return np.where(valid, cost, np.inf)
 
     cost = -math.log(weights.prior(kind)) + lengths
-    for name in ANCHORS:
-        cost = cost + _anchor_cost(
-            _pair_counts(shared[name], kind, band),
-            src.anchor_sums[name][i1] - src.anchor_sums[name][i0],
-            tgt.anchor_sums[name][j1] - tgt.anchor_sums[name][j0],
-            getattr(weights, f"{name}_hit"), getattr(weights, f"{name}_miss"))
-    punct_s = src.punct_sums[i1[:, 0]] - src.punct_sums[i0[:, 0]]  # (n+1, 4)
-    punct_t = tgt.punct_sums[j1] - tgt.punct_sums[j0]  # (n+1, W, 4)
-    cost = cost + weights.punctuation * np.abs(punct_s[:, None, :] - punct_t).sum(axis=2)
+    for name, tables in anchors.items():
+        hits = _hits(tables, kind, band)
+        misses = (tables.src_sums[i1] - tables.src_sums[i0]) + (tables.tgt_sums[j1] - tables.tgt_sums[j0]) - 2 * hits
+        cost = cost + getattr(weights, f"{name}_miss") * misses - getattr(weights, f"{name}_hit") * hits
+    for f in range(len(_PUNCT_PATTERNS)):
+        ps, pt = src.punct_sums[f], tgt.punct_sums[f]
+        cost += weights.punctuation * np.abs((ps[i1] - ps[i0]) - (pt[j1] - pt[j0]))
 
     if similarity is not None:
         sim = np.zeros_like(cost)
@@ -349,8 +412,8 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
             ) -> tuple[list[Bead], bool]:
     """Best bead sequence within `band`, and whether it runs along the band's edge."""
     n, m, width, lo = band.n, band.m, band.width, band.lo
-    shared = {name: _shared_anchor_pairs(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
-    costs = [_bead_costs(k, src, tgt, band, shared, similarity, weights) for k in BEAD_KINDS]
+    anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
+    costs = [_bead_costs(k, src, tgt, band, anchors, similarity, weights) for k in BEAD_KINDS]
     insert = BEAD_KINDS.index((0, 1))
 
     # total[i, PAD + c]: cheapest cost to cell (i, lo[i] + c); padded with inf on

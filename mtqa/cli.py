@@ -12,7 +12,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 
@@ -185,21 +184,16 @@ def _error(message: str) -> None:
     print(f"mtqa: error: {message}", file=sys.stderr)
 
 
+def _click_family(exc: BaseException) -> set[str]:
+    """Class names in the exception's ancestry. Typer vendors its own copy of click, so
+    matching by name handles both `click` and `typer._click` exceptions."""
+    return {cls.__name__ for cls in type(exc).__mro__}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every failure to one line and a documented exit status."""
     try:
         status = app(args=argv, prog_name="mtqa", standalone_mode=False)
-    except click.exceptions.NoSuchOption as exc:
-        _error(exc.format_message())
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.UsageError as exc:
-        _error(exc.format_message().replace("\n", " "))
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
-        _error("interrupted")
-        sys.exit(130)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except MtqaError as exc:
         _error(str(exc))
         sys.exit(exc.exit_code)
@@ -208,7 +202,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
-    except Exception as exc:  # a bug: one line unless MTQA_DEBUG asks for the traceback
+    except Exception as exc:
+        family = _click_family(exc)
+        if "Exit" in family:
+            sys.exit(getattr(exc, "exit_code", EXIT_OK))
+        if "Abort" in family:
+            _error("interrupted")
+            sys.exit(130)
+        if "ClickException" in family:  # usage errors: bad option, missing argument, bad choice
+            _error(" ".join(exc.format_message().split()))
+            sys.exit(EXIT_USAGE)
         if os.environ.get("MTQA_DEBUG"):
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (set MTQA_DEBUG=1 for the traceback)")

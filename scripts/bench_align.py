@@ -117,12 +117,14 @@ def split_french(text: str) -> tuple[str, str] | None:
     return first, rest[0].upper() + rest[1:]
 
 
-def make_docs(corpus: Corpus, seed: int, indices: list[int] | None = None,
+def make_docs(corpus: Corpus, seed: int, indices: list[int] | None = None, shuffle: bool = True,
               sizes: tuple[int, int] = (20, 40), ops: tuple[int, int] = (1, 2)) -> list[Doc]:
-    """Shuffle the pairs into documents and perturb each (see module docstring)."""
+    """Shuffle the pairs into documents and perturb each (see module docstring).
+    shuffle=False keeps the lines in corpus order (FLORES runs of a few sentences per article)."""
     rng = random.Random(seed)
     order = list(range(len(corpus.nb))) if indices is None else list(indices)
-    rng.shuffle(order)
+    if shuffle:
+        rng.shuffle(order)
     chunks = []
     while order:
         size = rng.randint(*sizes)

@@ -14,11 +14,13 @@ from mtqa.checks.language import UntranslatedCheck
 from mtqa.checks.length import LengthCheck
 from mtqa.checks.numbers import NumberCheck
 from mtqa.checks.quotation import QuotationCheck
+from mtqa.checks.senses import WordSenseCheck
+from mtqa.checks.tense import TenseCheck
 
 REGISTRY: dict[str, type[Check]] = {
     cls.name: cls
     for cls in (
-        NumberCheck, NamedEntityCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
+        NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck,
     )
 }

@@ -17,8 +17,8 @@ from mtqa.provenance import find_outlets
 # Russian/Ukrainian names reach French and Norwegian by different transliterations.
 # Each rule rewrites the (lowercased, accent-free) Norwegian spelling into a French one.
 _TRANSLITERATIONS = (
-    ("tsj", "tch"), ("sj", "ch"), ("zj", "j"), ("kh", "kh"), ("u", "ou"), ("j", "i"), ("j", "y"),
-    ("j", "ï"), ("v", "v"), ("ks", "x"),
+    ("tsj", "tch"), ("sj", "sch"), ("sj", "ch"), ("zj", "j"), ("yj", "y"), ("ij", "i"), ("u", "ou"),
+    ("j", "i"), ("j", "y"), ("j", "ï"), ("ks", "x"),
 )
 # A name this similar to a translation word, but not equal, has been altered.
 NEAR_MISS = 0.72

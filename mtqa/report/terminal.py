@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from mtqa.flags import SEVERITY_RANK, at_least, verdict
 from mtqa.pipeline import CheckResult
@@ -43,17 +42,17 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     console.print("back-translation: skipped (not available in this version)", style="dim")
 
     shown = [f for f in result.flags if at_least(f.severity, min_severity)]
-    if shown:
-        table = Table(show_lines=True, expand=True)
-        table.add_column("line", justify="right", no_wrap=True)
-        table.add_column("severity", no_wrap=True)
-        table.add_column("category", no_wrap=True)
-        table.add_column("finding", ratio=2)
-        table.add_column("source (nb)", ratio=1)
-        for f in shown:
-            table.add_row(str(f.line), f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.category,
-                          f"{escape(f.message)}\n[dim]{escape(_clip(f.text))}[/]", escape(_clip(f.source_text)))
-        console.print(table)
+    last_line = None
+    for f in shown:
+        if f.line != last_line:
+            console.print()
+            console.print(f"[bold]line {f.line}[/]  [dim]{escape(_clip(f.text, 110))}[/]")
+            last_line = f.line
+        console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity:<8}[/] {f.category:<24} {escape(f.message)}",
+                      highlight=False)
+        if f.source_text:
+            console.print(f"  {'':8} [dim]source: {escape(_clip(f.source_text, 110))}[/]", highlight=False)
+    console.print()
     counts = {s: sum(1 for f in result.flags if f.severity == s)
               for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
     lines = len({f.line for f in result.flags})

@@ -1,0 +1,156 @@
+"""Each check on small aligned inputs: what it catches and what it leaves alone."""
+
+import pytest
+
+from mtqa.checks import REGISTRY, build_checks
+from mtqa.checks.base import CheckInput
+from mtqa.document import Document
+from mtqa.pipeline import check_article
+from mtqa.segment import segment_document
+
+
+def run(check_name, nb_lines, fr_lines):
+    """Flags of one check for a line-parallel pair of tiny articles."""
+    result = check_article(Document("fr", tuple(fr_lines)), Document("nb", tuple(nb_lines)),
+                           checks=build_checks([check_name]))
+    return result.flags
+
+
+def test_registry_names_are_unique_and_documented():
+    for name, cls in REGISTRY.items():
+        check = cls()
+        assert check.name == name and check.description and check.category
+
+
+def test_unknown_check_and_option_are_refused():
+    with pytest.raises(ValueError, match="unknown check"):
+        build_checks(["nope"])
+    with pytest.raises(ValueError, match="no option"):
+        build_checks(options={"numbers": {"colour": 1}})
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("Russland har registrert totalt 15 902 saker.", "La Russie a enregistré au total 15\u00a0902 cas."),
+    ("Russland skal ha mistet 87 prosent av hæren.", "La Russie aurait perdu 87 % de son armée."),
+    ("Møtet startet kl. 21.30 i går.", "La réunion a commencé hier à 21 h 30."),
+    ("Tre personer ble skadet i ulykken.", "3 personnes ont été blessées dans l'accident."),
+    ("Det kostet 1,5 milliarder kroner.", "Cela a coûté 1,5 milliard de couronnes."),
+    ("Det skjedde på 1800-tallet.", "Cela s'est passé au XIXe siècle."),
+])
+def test_numbers_accept_equivalent_forms(nb, fr):
+    assert run("numbers", [nb], [fr]) == []
+
+
+@pytest.mark.parametrize("nb, fr, missing, extra", [
+    ("Strømmen gikk for 25 000 husstander.", "Le courant a été coupé pour 2 500 foyers.", ["25000"], ["2500"]),
+    ("Det kostet 1,5 milliarder kroner.", "Cela a coûté 15 milliards de couronnes.", ["1500000000"], ["15000000000"]),
+    ("Møtet startet kl. 21.30.", "La réunion a commencé à 9 h 30.", ["21:30"], ["9:30"]),
+])
+def test_numbers_flag_changed_numbers(nb, fr, missing, extra):
+    flags = run("numbers", [nb], [fr])
+    assert len(flags) == 1
+    assert flags[0].category == "accuracy/number" and flags[0].severity == "major"
+    assert flags[0].evidence["missing"] == missing and flags[0].evidence["extra"] == extra
+
+
+def test_named_entity_altered_organisation_is_major_and_exonym_is_fine():
+    nb = ["Det uavhengige russiske mediet Mediazona har laget en oversikt over sakene i Ukraina."]
+    fr = ["Le média russe indépendant Médiazone a fait un aperçu des cas en Ukraine."]
+    flags = run("named-entity", nb, fr)
+    assert [(f.severity, f.evidence["source_name"], f.evidence["target_word"]) for f in flags] == \
+        [("major", "Mediazona", "Médiazone")]
+    assert fr[0][flags[0].span[0]:flags[0].span[1]] == "Médiazone"
+
+
+def test_named_entity_transliterations_are_accepted():
+    nb = ["President Putin besøkte Kursk sammen med Zelenskyj og Klitsjko i Moskva."]
+    fr = ["Le président Poutine a visité Koursk avec Zelensky et Klitschko à Moscou."]
+    assert run("named-entity", nb, fr) == []
+
+
+def test_named_entity_in_credit_is_major():
+    flags = run("named-entity", ["Bildet viser stedet. Video: Telegram."], ["L'image montre le lieu. Vidéo : Télégramme."])
+    assert [f.severity for f in flags] == ["major"]
+
+
+def test_untranslated_whole_and_mixed():
+    nb = ["Hun anbefaler likevel folk å ikke regne med store kutt i året som kommer.",
+          "Prisene steg kraftig i fjor, ifølge byrået."]
+    fr = ["Hun anbefaler likevel folk å ikke regne med store kutt i året som kommer.",
+          "Les prix ont fortement augmenté l'an dernier, ifølge byrået og analytikerne der."]
+    flags = run("untranslated", nb, fr)
+    assert [f.line for f in flags] == [1, 2]
+
+
+def test_untranslated_leaves_french_with_norwegian_names_alone():
+    flags = run("untranslated", ["Reporter Simone Sønstrød var i Tromsø og Ålesund."],
+                ["La reporter Simone Sønstrød était à Tromsø et à Ålesund."])
+    assert flags == []
+
+
+def test_furniture_checks_on_a_caption_line():
+    nb = ["Første avsnitt her.", "TØFFE KAMPER: Soldater i krigen ved fronten. Video: Telegram. Reporter: Daniel Wiese / Dagbladet TV Se mer"]
+    fr = ["Premier paragraphe ici.", "MATCHS DIFFICILES : Des soldats dans la guerre au front. Vidéo : Telegram. Reporter : Daniel Wiese / Dagbladet TV Afficher plus"]
+    ui = run("interface-text", nb, fr)
+    assert [(f.line, f.text) for f in ui] == [(2, "Afficher plus")]
+    kicker = run("kicker", nb, fr)
+    assert kicker[0].evidence == {"kicker": "MATCHS DIFFICILES", "source_kicker": "TØFFE KAMPER"}
+    sense = run("word-sense", nb, fr)
+    assert [(f.category, f.evidence["rendering"]) for f in sense] == [("style/kicker", "matchs")]
+    assert run("credits", nb, fr)
+
+
+def test_word_sense_leaves_right_sense_alone():
+    nb = ["TØFF KAMP: Laget scoret to mål i andre omgang, og treneren var fornøyd med kampen."]
+    fr = ["MATCH DIFFICILE : L'équipe a marqué deux buts en seconde période, et l'entraîneur était satisfait du match."]
+    assert run("word-sense", nb, fr) == []
+
+
+def test_teaser_and_hashtags():
+    nb = ["Russland har store tap.", "Putin: – Trygg", "Det var alt for nå.", "#Flere #soldater"]
+    fr = ["La Russie subit de lourdes pertes.", "Poutine : – En sécurité", "C'est tout pour l'instant.", "#Plusieurs #soldats"]
+    assert [f.line for f in run("teaser", nb, fr)] == [2]
+    assert [f.line for f in run("hashtags", nb, fr)] == [4]
+
+
+def test_quotation_conventions():
+    nb = ["– Motet deres gjør oss stolte, sa han.", "«Alt går bra», sa han."]
+    fr = ["– Votre courage nous rend fiers, dit-il.", "« Tout ira bien », a-t-il dit."]
+    assert [f.line for f in run("quotation", nb, fr)] == [1]
+
+
+def test_consistency_of_repeated_source_strings():
+    nb = ["Første avsnitt her.", "Se mer", "Andre avsnitt her.", "Se mer"]
+    fr = ["Premier paragraphe ici.", "Voir plus", "Deuxième paragraphe ici.", "Afficher plus"]
+    flags = run("consistency", nb, fr)
+    assert [f.line for f in flags] == [2, 4]
+    assert flags[0].evidence["renderings"] == ["Afficher plus", "Voir plus"]
+
+
+def test_length_flags_a_dropped_clause_not_a_paraphrase():
+    nb = ["Angrepet rammet flere bydeler, der 150 soldater fra hver side ble sendt hjem etter lange forhandlinger i byen."]
+    short = ["L'attaque a touché plusieurs quartiers."]
+    fine = ["L'attaque a touché plusieurs quartiers, où 150 soldats de chaque camp ont été renvoyés chez eux après de longues négociations dans la ville."]
+    assert [f.category for f in run("length", nb, short)] == ["accuracy/omission"]
+    assert run("length", nb, fine) == []
+
+
+def test_tense_future_for_past():
+    nb = ["Kartleggingen viser at det ble nesten dobbelt så mange saker i 2024 som i 2023."]
+    fr = ["La cartographie montre qu'il y aura presque deux fois plus de cas en 2024 qu'en 2023."]
+    ok = ["La cartographie montre qu'il y a eu presque deux fois plus de cas en 2024 qu'en 2023."]
+    assert [f.evidence["future"] for f in run("tense", nb, fr)] == ["y aura"]
+    assert run("tense", nb, ok) == []
+
+
+def test_checks_without_source_run_source_free_checks_only():
+    doc = Document("fr", ("Un paragraphe.", "Voir plus"))
+    result = check_article(doc)
+    assert "numbers" in result.checks_skipped and "interface-text" in result.checks_run
+    assert [f.line for f in result.flags] == [2]
+
+
+def test_check_input_without_source_pairs_each_segment_alone():
+    segs = segment_document(Document("fr", ("Une phrase. Une autre.",)), "fr")
+    data = CheckInput(target=segs)
+    assert [p.target_text for p in data.pairs] == ["Une phrase.", "Une autre."]
