@@ -128,6 +128,9 @@ def segment_line(text: str, line_no: int, lang: str, first_index: int = 0, *, fi
     if is_teaser_shaped(text):
         add(0, len(text), TEASER)
         return out
+    if furniture.is_credit(text) and is_heading_shaped(text):
+        add(0, len(text), CREDIT)  # "Foto: NTB" on a line of its own
+        return out
     if is_heading_shaped(text):
         add(0, len(text), HEADLINE)
         return out
