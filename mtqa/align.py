@@ -77,9 +77,9 @@ class CostWeights:
     cognate_hit: float = 4.0
     cognate_miss: float = 0.0
     punctuation: float = 2.0
-    # similarity: a non-empty bead costs `similarity * (1 - sim)`, a 1-0 or 0-1
-    # bead `similarity * similarity_null`, so a pair scoring below
-    # 1 - 2 * similarity_null is better left unaligned (length costs aside).
+    # similarity: a bead of k sentences costs `similarity * (1 - sim) * k / 2`, a
+    # 1-0 or 0-1 bead `similarity * similarity_null`, so a pair scoring below
+    # 1 - 2 * similarity_null is better left unaligned (other costs aside).
     similarity: float = 30.0
     similarity_null: float = 0.35
 
@@ -401,7 +401,8 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
             j = int(band.lo[i]) + int(c)
             score = similarity(" ".join(src.texts[i - a:i]), " ".join(tgt.texts[j - b:j]))
             sim[i, c] = min(max(float(score), 0.0), 1.0)
-        cost = cost + weights.similarity * (1.0 - sim)
+        # Per sentence, so that merging two good pairs into a 2-2 bead gains nothing.
+        cost = cost + weights.similarity * (1.0 - sim) * (a + b) / 2
     return np.where(valid, cost, np.inf)
 
 

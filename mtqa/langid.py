@@ -5,29 +5,34 @@ Two questions are answered:
 * `guess_language(text)`: the dominant language of a string (a line, a sentence, a UI
   label), or "und" when there is nothing to go on or the evidence is too thin.
 * `norwegian_share(text)`: the share of the word tokens that are Norwegian, for text
-  where half a sentence was copied instead of translated.
+  where half a sentence was copied instead of translated (`norwegian_spans` says where).
 
-How (measured against langdetect and plain lingua in scripts/compare_langid.py, see
+How (measured against langdetect and plain lingua by scripts/compare_langid.py, see
 docs/benchmarks/langid.md):
 
-1. Tokens. Names (capitalised words that are not sentence-initial), acronyms, numbers,
-   hashtags, @handles, URLs and e-mail addresses are not language evidence and are
-   skipped; all-caps headlines are read as ordinary words.
-2. A statistical detector: lingua (character n-gram Naive Bayes, Rust) restricted to
-   fr, nb, nn, da, sv, en. It is deterministic, ~0.3 ms a sentence, and far better
-   than langdetect on short strings. The model is loaded once per process, on first use.
-3. A cheap lexical signal: function words that belong to one language group only
-   ("og", "ikke", "også" / "les", "dans", "qui" / "the", "which"), æ/ø/å in a word
-   that is not a name, French accents and elisions (l', qu'). Words shared by two
-   groups ("de", "en", "se", "mer", "les") carry no lexical weight.
-4. For a whole string, lingua's group probabilities (French / English / Scandinavian)
-   are multiplied by the lexical likelihoods of its tokens (a naive Bayes product).
-   Inside the Scandinavian group, nb is preferred unless nn/da/sv is clearly ahead:
-   the source language is Bokmål, and short Bokmål is routinely scored as Danish.
-5. For the share, every token gets P(Norwegian) from the lexicon or, failing that, from
-   lingua on the word alone (cached); a two-state Viterbi pass (Norwegian / not) with
-   a switching cost smooths the labels, so one odd word does not flip, while a copied
-   half sentence comes out as one Norwegian run.
+1. Tokens. Names (capitalised words that are not sentence-initial, and a capitalised
+   sentence-initial word followed by one), acronyms, anything with a digit, hashtags,
+   @handles, URLs and e-mail addresses are not language evidence and are skipped;
+   all-caps headlines are read as ordinary words.
+2. A statistical model: lingua (character n-gram naive Bayes, in Rust) restricted to
+   fr, nb, nn, da, sv, en; deterministic, well under a millisecond a sentence. It is
+   loaded once per process, on first use (about 1 s and 200 MB).
+3. A cheap lexical signal: frequent words with their rough relative frequency in French,
+   English and Scandinavian ("og", "ikke", "også" / "dans", "qui", "les" / "the",
+   "which"; homographs such as "de", "en", "mer" lean the way their frequencies do);
+   æ/ø/å (ä/ö) in a word that is not a name; French accents and elisions (l', qu').
+   Norwegian UI furniture ("Se mer", "Les også") is recognised as a phrase.
+4. A whole string: lingua's probabilities per language group (French, English,
+   Scandinavian = mean of nb/nn/da/sv, so four near-identical languages do not outvote
+   one) times the lexical likelihood of each word (naive Bayes). Clear cases (five or
+   more words exclusive to French, none against it) skip lingua. Inside Scandinavian,
+   nb is kept unless nn/da/sv is far ahead *and* no Bokmål-only word argues against it:
+   short Bokmål is routinely scored Danish or Nynorsk.
+5. The share: each word gets log odds of being Norwegian from the lexicon or, failing
+   that, from lingua on the word alone (damped, cached); a two-state Viterbi pass
+   (Norwegian / not) with a switching cost smooths them, so one odd word does not flip
+   while a copied half sentence comes out as one Norwegian run. lingua is only asked
+   about words that could end up on a Norwegian run (exact lazy evaluation).
 
 Everything is deterministic: no sampling, fixed tie-breaks, no dependence on call order.
 """
@@ -42,177 +47,219 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
+    "LANGUAGES",
     "LanguageGuess",
     "guess_language",
     "norwegian_share",
     "norwegian_spans",
-    "LANGUAGES",
 ]
 
 LANGUAGES = ("fr", "nb", "nn", "da", "sv", "en")
 SCANDINAVIAN = ("nb", "nn", "da", "sv")
-_GROUPS = ("fr", "en", "nb")  # "nb" as a group means any Scandinavian language
+# Language groups of the lexical model, in this order in likelihood triples.
+_GROUPS = ("fr", "en", "nb")  # "nb" as a group stands for any Scandinavian language
+_FR, _EN, _NB = 0, 1, 2
 
-# Below this group probability a guess is "und".
+# Below this group probability a guess is "und" (a single word needs more).
 _UND_BELOW = 0.6
-# A Scandinavian variant other than nb is only reported when it has this many times
-# nb's probability and the text has at least _VARIANT_MIN_TOKENS content words.
-_VARIANT_RATIO = 3.0
+_UND_BELOW_ONE_WORD = 0.75
+# A Scandinavian variant other than nb is reported only with at least this many content
+# words, this many times nb's probability, and no Bokmål-only word against it.
 _VARIANT_MIN_TOKENS = 6
-# Lexical likelihood of a word in a group it does not belong to (a copy, a quote).
-_LEX_EPS = 0.08
-# Share model: switching cost (log odds) between Norwegian and non-Norwegian runs,
-# and the prior (log odds) against starting in Norwegian.
+_VARIANT_RATIO = 3.0
+# Lexical fast path: this many words exclusive to fr (or en) and none against it.
+_FAST_MIN_WORDS = 5
+# Lexical likelihood of a word in a language it is not a word of (a copy, a quote).
+_EPS = 0.08
+# Share model: cost (log odds) of switching between Norwegian and non-Norwegian runs,
+# and of starting in Norwegian.
 _SWITCH_COST = 2.5
 _START_PRIOR = 0.5
-# Lingua's opinion on a single word is weak: its log odds are scaled down and capped.
+# lingua's opinion on one word alone is weak: its log odds are damped and capped.
 _WORD_MODEL_WEIGHT = 0.6
 _WORD_MODEL_CAP = 2.0
 
+Like = tuple[float, float, float]  # likelihood of a word in (fr, en, nb), max 1
+
 # --- lexicon ---------------------------------------------------------------------
-# Frequent words of each group. A word listed in two groups is a homograph and gives
-# no lexical evidence (it is left to the statistical model). Lists are lowercase.
+# Frequent words of each group (lowercase). A word in two lists is a homograph and is
+# equally likely in both unless _HOMOGRAPHS gives it a lean.
 
 _NB_WORDS = """
-og ikke ikkje det dette denne disse som er på til med har hadde av å jeg eg vi dere hun ho
-han ham henne hennes hans deres seg sin sitt sine min mitt mine din ditt dine vår vårt våre
-oss meg deg dem den også eller når hvor kor hva kva hvem kven hvordan korleis hvorfor kvifor
-etter fra frå ved mellom uten utan gjennom blant hos inn ut opp ned bare berre nå så nok
-veldig mye flere fleire mest noen nokon noe noko ingen ingenting alle alt hele heile selv
-sjølv kan skal vil må bli ble blei blitt blir var vært være vere gjør gjøre gjorde sier seier
-sagt får fikk fått kommer kom kommet går gikk gått tar tok tatt før siden sidan fordi hvis
-viss om enn ennå allerede allereie fortsatt framleis igjen der ett ei år året årene dag dagen
-tid tiden mens medan lenge sammen saman samme andre annen annet anna første stor nye ny nytt
-godt bra kun rundt både enten verken hverken likevel derfor dermed altså ifølge slik sånn
-hvilke hvilken hver hvert kvar kanskje heller aldri alltid ofte helt svært lite litt innen
-mindre nesten ser viser sett melder skriver skrev uttalt uttaler forteller fortalte tror mener
-mente ønsker skulle ville kunne måtte burde tilbake landet folk folket mennesker personer
-regjeringen krigen saken saker prosent kroner millioner milliarder tusen hundre tre fem seks
-sju syv åtte ti tjue nei ja i takk kl klokka klokken hjelp ifra ikkje dei deira mykje berre
-me av dei vore vart fekk gjekk skriv heller mellom mot
+og ikke det dette denne disse som er på til med har hadde av å jeg vi dere hun han ham
+henne hennes hans deres seg sitt sine min mitt mine din ditt dine vår vårt våre oss meg
+deg dem den også eller når hvor hva hvem hvordan hvorfor etter fra ved mellom uten gjennom
+blant hos inn ut opp ned bare nå så nok veldig mye flere mest noen noe ingen ingenting
+alle alt hele selv kan skal vil må bli ble blitt blir var vært være gjør gjøre gjorde sier
+sagt får fikk fått kommer kom kommet går gikk gått tar tok tatt før siden fordi hvis om
+enn ennå allerede fortsatt igjen der ett ei år året årene dag dagen tid tiden mens lenge
+sammen samme andre annen annet første stor nye ny nytt godt bra kun rundt både enten
+verken hverken likevel derfor dermed altså ifølge slik sånn hvilke hvilken hver hvert
+kanskje heller aldri alltid ofte helt svært lite litt innen mindre nesten ser viser sett
+melder skriver skrev uttalt uttaler forteller fortalte tror mener mente ønsker skulle
+ville kunne måtte burde tilbake landet folk folket mennesker personer regjeringen krigen
+saken saker prosent kroner millioner milliarder tusen hundre tre fem seks sju syv åtte ti
+tjue nei ja i kl klokka klokken ca
+ikkje eg ho kva kven korleis kvifor frå berre dei deira mykje sjølv heile fleire vere
+medan sidan nokon noko framleis vart fekk gjekk kvar anna
 for men at under over her by fire to store bare all is land sin side god
-de en et se mer les du la sa par vis
+de en et la les du se sa mer par vis mot le sur ni mange
 """
-# The last two lines above are homographs with English and with French; they are
-# repeated in the English/French lists below on purpose.
 
 _FR_WORDS = """
-le les des une un est dans pour sur avec qui que ne pas plus au aux ce cette ces cet il ils
-elle elles nous vous leur leurs son ses mon ma mes ton ta tes notre nos votre vos été être
-avoir ont sont avait avaient était étaient sera seront serait fait faire dit mais ou où donc
-comme très aussi tout tous toute toutes selon depuis entre après avant sans sous chez lors
-alors encore déjà même y lui eux ceux celle celles celui dont quand car puis ainsi cependant
-toutefois pourtant également plusieurs certains certaines chaque autre autres deux trois
-quatre cinq sept huit neuf dix mille premier première nouveau nouvelle nouveaux nouvelles
-grand grande petit petite pays ans année années jour jours fois peut peuvent doit doivent
-va vont moins aujourd'hui bien ici cela ceci ça rien personne aucun aucune lequel laquelle
-lesquels duquel auquel notamment environ contre vers parmi pendant durant afin jusque
-voir lire afficher partager publicité suite accueil rechercher fermer suivant précédent
-se mer de en et du la sa par vis mot
+le les des une un est dans pour sur avec qui que ne pas plus au aux ce cette ces cet il
+ils elle elles nous vous leur leurs son ses mon ma mes ton ta tes notre nos votre vos
+été être avoir ont sont avait avaient était étaient sera seront serait fait faire dit
+mais ou où donc comme très aussi tout tous toute toutes selon depuis entre après avant
+sans sous chez lors alors encore déjà même y lui eux ceux celle celles celui dont quand
+car puis ainsi cependant toutefois pourtant également plusieurs certains certaines
+chaque autre autres deux trois quatre cinq sept huit neuf dix mille premier première
+nouveau nouvelle nouveaux nouvelles grand grande petit petite pays ans année années jour
+jours fois peut peuvent doit doivent va vont moins bien ici cela ceci ça rien personne
+aucun aucune lequel laquelle lesquels duquel auquel notamment environ contre vers parmi
+pendant durant afin jusque aujourd'hui voir lire afficher partager publicité suite
+accueil rechercher fermer suivant précédent
+de en et la du se sa mer par vis mot ni mange
 a on son six cent as me
 """
 
 _EN_WORDS = """
-the and of is that with was were have has this from which would been their they are it be
-will not you he she we his its who what when where or but an if than after about more also
-into there these those other some such said says one two three new first only out up so do
-did does had how our your them may could should then just because while during through
-against between before being very most many much any each both still even now well back
-for men at under over her by fire to store bare all land sin side god
-a on son six cent as me
+the and of that with was were have has this from which would been their they are it be
+will not you he she we his its who what when where or but an if than after about more
+also into there these those other some such said says one two three new first only out
+up so do did does had how our your them may could should then just because while during
+through against between before being very most many much any each both still even now
+well back
+for men at under over her by fire to store bare all is land sin side god
+a on son six cent as me plus
 """
-# "mot" (fr: word, nb: against) is a homograph; "mot" is listed in nb and fr above.
+
+# Homographs whose frequencies differ a lot between the languages, as rough relative
+# likelihoods (fr, en, nb) from general word-frequency knowledge (not fitted to a test set):
+# "la" is a top-10 word of French and a rare verb form in Norwegian; "en" is more frequent
+# in Norwegian (article) than in French (preposition); "mer" is common only in Norwegian.
+_HOMOGRAPHS: dict[str, Like] = {
+    "de": (1.0, _EPS, 0.3), "en": (0.5, _EPS, 1.0), "et": (1.0, _EPS, 0.4),
+    "la": (1.0, _EPS, 0.05), "les": (1.0, _EPS, 0.05), "du": (1.0, _EPS, 0.15),
+    "le": (1.0, _EPS, 0.02), "sur": (1.0, _EPS, 0.02), "se": (1.0, _EPS, 0.4),
+    "sa": (1.0, _EPS, 1.0), "mer": (0.05, _EPS, 1.0), "par": (1.0, _EPS, 0.03),
+    "vis": (0.2, _EPS, 1.0), "mot": (0.1, _EPS, 1.0), "ni": (1.0, _EPS, 0.3),
+    "mange": (0.2, _EPS, 1.0),
+    "son": (1.0, 0.05, _EPS), "cent": (1.0, 0.3, _EPS), "as": (0.1, 1.0, _EPS),
+    "plus": (1.0, 0.2, _EPS), "me": (1.0, 1.0, 0.05),
+    "men": (_EPS, 0.15, 1.0), "her": (_EPS, 1.0, 0.5), "by": (_EPS, 1.0, 0.3),
+    "to": (_EPS, 1.0, 0.15), "fire": (_EPS, 0.5, 1.0), "store": (_EPS, 0.2, 1.0),
+    "bare": (_EPS, 0.02, 1.0), "all": (_EPS, 1.0, 0.1), "is": (_EPS, 1.0, 0.01),
+    "sin": (_EPS, 0.03, 1.0), "god": (_EPS, 0.15, 1.0),
+}
 
 
-def _build_lexicon() -> dict[str, frozenset[str]]:
-    groups: dict[str, set[str]] = {}
-    for group, words in (("nb", _NB_WORDS), ("fr", _FR_WORDS), ("en", _EN_WORDS)):
+def _build_lexicon() -> dict[str, Like]:
+    members: dict[str, set[int]] = {}
+    for group, words in ((_NB, _NB_WORDS), (_FR, _FR_WORDS), (_EN, _EN_WORDS)):
         for w in words.split():
-            groups.setdefault(w, set()).add(group)
-    return {w: frozenset(g) for w, g in groups.items() if len(g) < len(_GROUPS)}
+            members.setdefault(w, set()).add(group)
+    lexicon: dict[str, Like] = {}
+    for w, groups in members.items():
+        if len(groups) == len(_GROUPS):
+            continue  # a word of all three languages says nothing
+        lexicon[w] = _HOMOGRAPHS.get(w) or tuple(1.0 if g in groups else _EPS for g in range(3))
+    return lexicon
 
 
 _LEXICON = _build_lexicon()
 
+# Bokmål words that Nynorsk / Danish / Swedish spell differently: one of them in the text
+# rules that variant out (lingua alone often scores short Bokmål as nn or da).
+_BOKMAL_NOT = {
+    "nn": frozenset("ikke jeg hun hva hvordan hvorfor hvem hvor fra bare mye noen noe selv "
+                    "hele flere være mens siden fortsatt disse hvis ble".split()),
+    "da": frozenset("hva mye nå etter av meg deg seg ble noen noe mellom gjennom sier ut opp "
+                    "hadde kanskje fikk gikk".split()),
+    "sv": frozenset("og ikke er jeg hun å ble noen noe hva hvordan etter også meg deg seg mye "
+                    "være hadde fra bare".split()),
+}
+
 # Page furniture of Norwegian news sites, matched on the whole (normalised) string.
 _NB_UI_PHRASES = (
-        "Se mer", "Se flere", "Vis mer", "Vis flere", "Vis alle", "Les mer", "Les også",
-        "Les hele saken", "Del", "Del artikkelen", "Del saken", "Annonse", "Annonsørinnhold",
-        "Abonner", "Logg inn", "Logg ut", "Lukk", "Kommentarer", "Siste nytt", "Mest lest",
-        "Tips oss", "Følg", "Kopier lenke", "Spill av", "Neste", "Forrige", "Tilbake", "Søk",
-        "Forsiden", "Publisert", "Oppdatert", "Sist oppdatert", "Foto",
-        "Bilde", "Reklame", "Kjøp", "Prøv gratis", "Se video", "Se bildene", "Hør saken",
+    "Se mer", "Se flere", "Vis mer", "Vis flere", "Vis alle", "Les mer", "Les også",
+    "Les hele saken", "Del", "Del artikkelen", "Del saken", "Annonse", "Annonsørinnhold",
+    "Abonner", "Logg inn", "Logg ut", "Lukk", "Kommentarer", "Siste nytt", "Mest lest",
+    "Tips oss", "Følg", "Kopier lenke", "Spill av", "Neste", "Forrige", "Tilbake", "Søk",
+    "Forsiden", "Publisert", "Oppdatert", "Sist oppdatert", "Foto", "Bilde", "Reklame",
+    "Kjøp", "Prøv gratis", "Se video", "Se bildene", "Hør saken",
 )
 _NB_UI = frozenset(s.lower() for s in _NB_UI_PHRASES)
 # The ones recognised when left at the end of a longer (caption) line, as written there.
 _NB_UI_TRAILING = ("Se mer", "Se flere", "Vis mer", "Vis flere", "Les mer", "Les også",
                    "Les hele saken", "Se video", "Se bildene", "Hør saken")
 
-_NB_LETTERS = frozenset("æøåÆØÅ")
-_SCAND_LETTERS = frozenset("äöÄÖ")
-_FR_LETTERS = frozenset("éèêëàâîïôûùçœÉÈÊËÀÂÎÏÔÛÙÇŒ")
+_NB_LETTERS = "æøåÆØÅäöÄÖ"
+_FR_LETTERS = "èêëàâîïôûùçœÈÊËÀÂÎÏÔÛÙÇŒ"  # not é: Norwegian has idé, kafé, orkidé, én
 _ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
                        "puisqu", "quoiqu", "quelqu", "presqu"})
 
+_LIKE_NB: Like = (_EPS, _EPS, 1.0)
+_LIKE_FR: Like = (1.0, _EPS, _EPS)
+_LIKE_E_ACUTE: Like = (1.0, _EPS, 0.15)
+_LIKE_I_UPPER: Like = (_EPS, 1.0, 1.0)  # "I": English "I" or Norwegian "i" (in)
+
 # --- tokens ----------------------------------------------------------------------
 
-_SKIP_RE = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[#@][\w\-]+",
-    re.UNICODE,
-)
-_WORD_RE = re.compile(r"[^\W\d_](?:\w|['’](?=\w)|-(?=\w))*", re.UNICODE)
-# Norwegian UI furniture left at the end of a caption line ("... Dagbladet TV Se mer").
+_SKIP_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[#@][\w\-]+")
+_WORD_RE = re.compile(r"[^\W\d_](?:\w|['’](?=\w)|-(?=\w))*")
+_ELISION_RE = re.compile(r"([^\W\d_]+)['’](?=\w)")
+_DIGIT_RE = re.compile(r"\d")
+_NB_LETTER_RE = re.compile(f"[{_NB_LETTERS}]")
+_FR_LETTER_RE = re.compile(f"[{_FR_LETTERS}]")
+_SPECIAL_RE = re.compile(f"[{_NB_LETTERS}{_FR_LETTERS}éÉ]")
 _TRAILING_UI_RE = re.compile(
-    r"(?:^|(?<=\s))(" + "|".join(re.escape(s) for s in sorted(_NB_UI_TRAILING, key=len, reverse=True))
+    r"(?<=\s)(?:" + "|".join(re.escape(s) for s in sorted(_NB_UI_TRAILING, key=len, reverse=True))
     + r")[\s.!›»>]*$"
 )
-_NB_ONLY = frozenset({"nb"})
-_FR_ONLY = frozenset({"fr"})
+_ABBREVIATIONS = frozenset({"ca", "kl", "bl.a", "f.eks", "dvs", "nr", "st", "mme", "mlle", "dr"})
 
 
 @dataclass(frozen=True)
 class _Token:
-    text: str     # lowercased word, ’ written '
-    start: int
+    text: str      # lowercased word, ’ written '
+    start: int     # offsets in the (NFC) text
     end: int
-    groups: frozenset[str] | None = None  # forced lexical groups (UI phrase, elision)
+    like: Like | None = None  # forced lexical likelihood (UI phrase, elision, "I")
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    """True at the start of the text, of a sentence, or of a quote/dash line."""
+    """True at the start of the text, of a sentence, or of a quote/dash."""
     before = text[:start].rstrip(" \t\u00a0")
     if not before:
         return True
     last = before[-1]
-    if last in "–—-«“\"'‘(":
-        return True
-    if last in "!?…":
+    if last in "–—-«“\"'‘(!?…":
         return True
     if last == ".":
-        # not after an initial ("Simone H. Sønstrød") or an abbreviation ("ca.", "kl.")
-        m = re.search(r"(\S+)\.$", before)
-        prev = m.group(1) if m else ""
+        # not after an initial ("Simone H. Sønstrød") or an abbreviation ("ca.", "M.")
+        prev = before[:-1].rsplit(None, 1)[-1] if before[:-1].strip() else ""
         if len(prev) == 1 and prev.isalpha():
             return False
-        return prev.lower() not in {"ca", "kl", "bl.a", "f.eks", "dvs", "nr", "st", "m", "mme", "dr"}
+        return prev.lower() not in _ABBREVIATIONS
     return False
 
 
 def _caps_dominant(words: list[str]) -> bool:
     """All-caps headline ("MATCHS DIFFICILES"): capitals carry no name information."""
-    letters = [w for w in words if len(w) > 1]
-    if not letters:
-        return False
-    caps = sum(1 for w in letters if w.isupper())
-    return caps >= 2 and caps * 2 >= len(letters)
+    long_words = [w for w in words if len(w) > 1]
+    caps = sum(1 for w in long_words if w.isupper())
+    return caps >= 2 and caps * 2 >= len(long_words)
 
 
 def _split_word(word: str, start: int) -> list[tuple[str, int, bool]]:
     """Split on hyphens and after a French elision: "l’armée" -> "l’" (elided), "armée"."""
+    if "-" not in word and "'" not in word and "’" not in word:
+        return [(word, start, False)]
     parts: list[tuple[str, int, bool]] = []
     pos = start
     for chunk in word.split("-"):
-        m = re.match(r"([^\W\d_]+)['’](?=\w)", chunk)
+        m = _ELISION_RE.match(chunk)
         if m and m.group(1).lower() in _ELISIONS:
             parts.append((chunk[: m.end()], pos, True))
             if chunk[m.end():]:
@@ -223,47 +270,56 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, bool]]:
     return parts
 
 
-def _tokens(text: str) -> list[_Token]:
-    """Content word tokens of `text`, lowercased, with character offsets.
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[_Token, ...]:
+    """Content word tokens of `text` (already NFC), lowercased, with offsets.
 
-    Skipped: URLs, e-mails, hashtags, @handles, parts with a digit ("Mi-8"), names
-    (capitalised, not sentence-initial), acronyms (short all-caps words), lone letters.
+    Skipped: URLs, e-mails, hashtags, @handles, parts with a digit ("Mi-8"), names,
+    acronyms (short all-caps words), lone letters other than lexicon words.
     """
     masked = _SKIP_RE.sub(lambda m: " " * len(m.group(0)), text)
-    ui_from = len(masked)
     ui = _TRAILING_UI_RE.search(masked)
-    if ui and ui.start() > 0:
-        ui_from = ui.start()
+    ui_from = ui.start() if ui else len(masked)
     matches = list(_WORD_RE.finditer(masked))
     caps_mode = _caps_dominant([m.group(0) for m in matches])
     out: list[_Token] = []
-    for m in matches:
+    for n, m in enumerate(matches):
         if m.start() > 0 and masked[m.start() - 1].isdigit():
             continue  # "9h30", "2e"
         for index, (word, start, elided) in enumerate(_split_word(m.group(0), m.start())):
             end = start + len(word)
-            if start >= ui_from:
-                out.append(_Token(word.lower(), start, end, _NB_ONLY))
-                continue
-            if any(c.isdigit() for c in word):
-                continue
             lower = word.lower().replace("’", "'")
-            if elided:
-                out.append(_Token(lower, start, end, _FR_ONLY))
+            if start >= ui_from:
+                out.append(_Token(lower, start, end, _LIKE_NB))
                 continue
-            special = any(c in _NB_LETTERS or c in _SCAND_LETTERS or c in _FR_LETTERS for c in word)
+            if _DIGIT_RE.search(word):
+                continue
+            if elided:
+                out.append(_Token(lower, start, end, _LIKE_FR))
+                continue
+            if word == "I":
+                out.append(_Token("i", start, end, _LIKE_I_UPPER))
+                continue
+            special = _SPECIAL_RE.search(word) is not None
             if len(word) == 1 and lower not in _LEXICON and not special:
                 continue  # initials, "X"
-            if word == "I":
-                continue  # English "I" or Norwegian "I" (in): no evidence either way
             if word[0].isupper() and not caps_mode:
                 if word.isupper() and len(word) > 1:
                     if len(word) <= 5 and lower not in _LEXICON and not special:
                         continue  # acronym: NATO, CNN, UTC
                 elif index > 0 or not _sentence_initial(masked, start):
                     continue  # a name
+                elif _word_like(lower) is None and _next_is_capitalised(masked, matches, n):
+                    continue  # first word of a name at the start: "John Grant", "Al Gore"
             out.append(_Token(lower, start, end))
-    return out
+    return tuple(out)
+
+
+def _next_is_capitalised(text: str, matches: list[re.Match], n: int) -> bool:
+    if n + 1 >= len(matches):
+        return False
+    nxt = matches[n + 1]
+    return nxt.group(0)[0].isupper() and not text[matches[n].end():nxt.start()].strip()
 
 
 # --- statistical model -------------------------------------------------------------
@@ -273,7 +329,7 @@ _detector_lock = threading.Lock()
 
 
 def _get_detector():
-    """The lingua detector for fr/nb/nn/da/sv/en, built once per process."""
+    """The lingua detector for fr/nb/nn/da/sv/en, built once per process (thread-safe)."""
     global _detector
     if _detector is None:
         with _detector_lock:
@@ -291,48 +347,57 @@ def _get_detector():
     return _detector
 
 
-def _iso(language) -> str:
-    return language.iso_code_639_1.name.lower()
-
-
-@lru_cache(maxsize=16384)
-def _model_probs(text: str) -> tuple[tuple[str, float], ...]:
+@lru_cache(maxsize=65536)
+def _model_probs(text: str) -> tuple[float, ...]:
     """lingua's probabilities for the six languages, in LANGUAGES order."""
-    values = {_iso(cv.language): cv.value for cv in _get_detector().compute_language_confidence_values(text)}
+    values = {cv.language.iso_code_639_1.name.lower(): cv.value
+              for cv in _get_detector().compute_language_confidence_values(text)}
     total = sum(values.values())
     if total <= 0:
-        return tuple((lang, 1.0 / len(LANGUAGES)) for lang in LANGUAGES)
-    return tuple((lang, values.get(lang, 0.0) / total) for lang in LANGUAGES)
+        return tuple(1.0 / len(LANGUAGES) for _ in LANGUAGES)
+    return tuple(values.get(lang, 0.0) / total for lang in LANGUAGES)
 
 
-def _group_probs(probs: dict[str, float]) -> dict[str, float]:
-    return {
-        "fr": probs["fr"],
-        "en": probs["en"],
-        "nb": sum(probs[lang] for lang in SCANDINAVIAN),
-    }
+def _group_probs(probs: tuple[float, ...]) -> Like:
+    """(fr, en, Scandinavian) with Scandinavian the mean of its four languages."""
+    fr, nb, nn, da, sv, en = probs
+    scand = (nb + nn + da + sv) / 4
+    total = fr + en + scand
+    if total <= 0:
+        return (1 / 3, 1 / 3, 1 / 3)
+    return (fr / total, en / total, scand / total)
 
 
 # --- lexical evidence ----------------------------------------------------------------
 
 
-def _lexical_groups(tok: _Token) -> frozenset[str] | None:
-    """The language groups a token can belong to, or None when the lexicon is silent."""
-    if tok.groups is not None:
-        return tok.groups
-    word = tok.text
-    groups = _LEXICON.get(word)
-    if groups is not None:
-        return groups
-    if any(c in _NB_LETTERS or c in _SCAND_LETTERS for c in word):
-        return frozenset({"nb"})
-    if any(c in _FR_LETTERS for c in word):
-        return frozenset({"fr"})
+def _token_like(tok: _Token) -> Like | None:
+    return tok.like if tok.like is not None else _word_like(tok.text)
+
+
+@lru_cache(maxsize=65536)
+def _word_like(word: str) -> Like | None:
+    """Lexical likelihood of a word in (fr, en, nb), or None when the lexicon is silent."""
+    like = _LEXICON.get(word)
+    if like is not None:
+        return like
+    if _NB_LETTER_RE.search(word):
+        return _LIKE_NB
+    if _FR_LETTER_RE.search(word):
+        return _LIKE_FR
+    if "é" in word:
+        return _LIKE_E_ACUTE
     return None
 
 
-def _lexical_likelihood(groups: frozenset[str]) -> dict[str, float]:
-    return {g: (1.0 if g in groups else _LEX_EPS) for g in _GROUPS}
+def _posterior(likes: list[Like], prior: Like) -> Like:
+    """Naive Bayes: prior group probabilities times the likelihood of each word."""
+    fr, en, nb = prior
+    for lf, le, ln in likes:
+        fr, en, nb = fr * lf, en * le, nb * ln
+        total = fr + en + nb
+        fr, en, nb = fr / total, en / total, nb / total
+    return (fr, en, nb)
 
 
 # --- public API --------------------------------------------------------------------
@@ -342,10 +407,10 @@ def _lexical_likelihood(groups: frozenset[str]) -> dict[str, float]:
 class LanguageGuess:
     """The dominant language of a string.
 
-    `lang` is one of LANGUAGES, or "und" when the string has no content words or the
-    evidence is too thin. `confidence` is the probability of that answer (0..1); for
-    "nb" it includes the mass of the close Scandinavian variants, which the source
-    language (Bokmål) absorbs. For "und" it is the probability of the best guess.
+    `lang` is one of LANGUAGES, or "und" when the string has no content words (only
+    names, numbers, hashtags...) or the evidence is too thin. `confidence` (0..1) is
+    the probability of that answer; for "nb" it is the probability of Scandinavian,
+    which Bokmål (the source language) absorbs. For "und", that of the best guess.
     """
 
     lang: str
@@ -353,7 +418,7 @@ class LanguageGuess:
 
 
 def _normalise_ui(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip(" \t\u00a0.:!›»>|•–—-")).lower()
+    return " ".join(text.strip(" \t\u00a0.:!›»>|•–—-").split()).lower()
 
 
 def guess_language(text: str) -> LanguageGuess:
@@ -363,93 +428,112 @@ def guess_language(text: str) -> LanguageGuess:
 
 @lru_cache(maxsize=16384)
 def _guess(text: str) -> LanguageGuess:
-    ui = _normalise_ui(text)
-    if ui in _NB_UI:
+    if _normalise_ui(text) in _NB_UI:
         return LanguageGuess("nb", 0.99)
     tokens = _tokens(text)
     if not tokens:
         return LanguageGuess("und", 0.0)
-    cleaned = " ".join(t.text for t in tokens)
-    probs = dict(_model_probs(cleaned))
-    posterior = _group_probs(probs)
-    for tok in tokens:
-        groups = _lexical_groups(tok)
-        if groups is None:
-            continue
-        like = _lexical_likelihood(groups)
-        posterior = {g: posterior[g] * like[g] for g in _GROUPS}
-        total = sum(posterior.values())
-        posterior = {g: v / total for g, v in posterior.items()}
-    best = max(_GROUPS, key=lambda g: (posterior[g], -_GROUPS.index(g)))
-    conf = posterior[best]
-    if conf < _UND_BELOW:
-        return LanguageGuess("und", round(conf, 4))
-    if best != "nb":
-        return LanguageGuess(best, round(conf, 4))
-    # Which Scandinavian language: nb unless a variant is clearly ahead on enough text.
-    lang = "nb"
-    if len(tokens) >= _VARIANT_MIN_TOKENS:
-        variant = max(("nn", "da", "sv"), key=lambda v: (probs[v], -LANGUAGES.index(v)))
-        if probs[variant] >= _VARIANT_RATIO * probs["nb"]:
-            share = probs[variant] / max(sum(probs[v] for v in SCANDINAVIAN), 1e-12)
-            return LanguageGuess(variant, round(conf * share, 4))
-    return LanguageGuess(lang, round(conf, 4))
+    likes = [like for like in map(_token_like, tokens) if like is not None]
+    # Clear cases: the lexicon alone decides, lingua is not consulted.
+    for g in (_FR, _EN):
+        own = sum(1 for like in likes if like[g] == 1.0 and max(like) == 1.0 and sum(like) < 1.2)
+        if own >= _FAST_MIN_WORDS and all(like[g] >= 0.3 for like in likes):
+            return LanguageGuess(_GROUPS[g], round(_posterior(likes, (1 / 3, 1 / 3, 1 / 3))[g], 4))
+    probs = _model_probs(" ".join(t.text for t in tokens))
+    posterior = _posterior(likes, _group_probs(probs))
+    best = max(range(3), key=lambda g: (posterior[g], -g))
+    conf = round(posterior[best], 4)
+    if conf < (_UND_BELOW if len(tokens) > 1 else _UND_BELOW_ONE_WORD):
+        return LanguageGuess("und", conf)
+    if best != _NB:
+        return LanguageGuess(_GROUPS[best], conf)
+    return LanguageGuess(_scandinavian_variant(tokens, probs), conf)
 
 
-def _clip_log_odds(p: float, cap: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return max(-cap, min(cap, math.log(p / (1 - p))))
+def _scandinavian_variant(tokens: tuple[_Token, ...], probs: tuple[float, ...]) -> str:
+    """nb, unless nn/da/sv is far ahead on enough text and no Bokmål-only word is there."""
+    if len(tokens) < _VARIANT_MIN_TOKENS:
+        return "nb"
+    p = dict(zip(LANGUAGES, probs))
+    words = {t.text for t in tokens}
+    candidates = [v for v in ("nn", "da", "sv")
+                  if p[v] >= _VARIANT_RATIO * p["nb"] and not (words & _BOKMAL_NOT[v])]
+    if not candidates:
+        return "nb"
+    return max(candidates, key=lambda v: (p[v], -LANGUAGES.index(v)))
 
 
 @lru_cache(maxsize=65536)
 def _word_log_odds(word: str) -> float:
-    """Log odds that a lone word (not in the lexicon) is Scandinavian, from lingua."""
-    probs = _group_probs(dict(_model_probs(word)))
-    return _WORD_MODEL_WEIGHT * _clip_log_odds(probs["nb"], _WORD_MODEL_CAP / _WORD_MODEL_WEIGHT)
+    """Damped log odds that a lone word (unknown to the lexicon) is Scandinavian."""
+    fr, en, nb = _group_probs(_model_probs(word))
+    p = min(max(nb, 1e-6), 1 - 1e-6)
+    return max(-_WORD_MODEL_CAP, min(_WORD_MODEL_CAP, _WORD_MODEL_WEIGHT * math.log(p / (1 - p))))
 
 
-def _token_log_odds(tok: _Token) -> float:
-    groups = _lexical_groups(tok)
-    if groups is not None:
-        like = _lexical_likelihood(groups)
-        non_nb = max(like["fr"], like["en"])
-        return math.log(like["nb"] / non_nb)
-    return _word_log_odds(tok.text)
+def _like_log_odds(like: Like) -> float:
+    """Log odds of Norwegian against the likelier of French and English."""
+    return math.log(like[_NB] / max(like[_FR], like[_EN]))
 
 
-@lru_cache(maxsize=16384)
-def _labels(text: str) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
-    """Content tokens of `text` and, for each, whether it is Norwegian (Viterbi)."""
-    tokens = tuple(_tokens(text))
-    if not tokens:
-        return (), ()
-    if _normalise_ui(text) in _NB_UI:
-        return tokens, tuple(True for _ in tokens)
-    emissions = [_token_log_odds(t) for t in tokens]
-    # Two states: 0 = not Norwegian, 1 = Norwegian. Scores are log odds halves.
-    score = [0.0, -_START_PRIOR]
-    score = [score[0] - emissions[0] / 2, score[1] + emissions[0] / 2]
+def _viterbi(emissions: list[float]) -> list[bool]:
+    """Best Norwegian / not-Norwegian labelling of a token sequence.
+
+    `emissions` are per-token log odds of Norwegian. A path scores the emissions of the
+    tokens it calls Norwegian, minus _SWITCH_COST per change of state and _START_PRIOR
+    when it starts in Norwegian. Ties go to "not Norwegian".
+    """
+    score = [0.0, -_START_PRIOR + emissions[0]]  # best path ending in state 0 / 1
     back: list[tuple[int, int]] = []
     for e in emissions[1:]:
-        prev0 = (score[0], 0) if score[0] >= score[1] - _SWITCH_COST else (score[1] - _SWITCH_COST, 1)
-        prev1 = (score[1], 1) if score[1] >= score[0] - _SWITCH_COST else (score[0] - _SWITCH_COST, 0)
-        back.append((prev0[1], prev1[1]))
-        score = [prev0[0] - e / 2, prev1[0] + e / 2]
+        from0 = (score[0], 0) if score[0] >= score[1] - _SWITCH_COST else (score[1] - _SWITCH_COST, 1)
+        from1 = (score[1], 1) if score[1] > score[0] - _SWITCH_COST else (score[0] - _SWITCH_COST, 0)
+        back.append((from0[1], from1[1]))
+        score = [from0[0], from1[0] + e]
     state = 0 if score[0] >= score[1] else 1
     path = [state]
     for b in reversed(back):
         state = b[state]
         path.append(state)
     path.reverse()
-    return tokens, tuple(s == 1 for s in path)
+    return [s == 1 for s in path]
+
+
+@lru_cache(maxsize=16384)
+def _labels(text: str) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
+    """Content tokens of `text` (NFC) and, for each, whether it is Norwegian."""
+    tokens = _tokens(text)
+    if not tokens:
+        return (), ()
+    if _normalise_ui(text) in _NB_UI:
+        return tokens, tuple(True for _ in tokens)
+    # Lazy word model: words the lexicon does not know start at their most Norwegian
+    # value (+_WORD_MODEL_CAP); only those the best path then calls Norwegian are looked
+    # up, and the path recomputed, until every word on a Norwegian run has its real
+    # value. Real values never exceed the optimistic ones and a path's score depends only
+    # on its Norwegian words, so the final path is the best one under the real values.
+    emissions: list[float] = []
+    pending: list[bool] = []
+    for tok in tokens:
+        like = _token_like(tok)
+        pending.append(like is None)
+        emissions.append(_WORD_MODEL_CAP if like is None else _like_log_odds(like))
+    while True:
+        path = _viterbi(emissions)
+        todo = [i for i, is_nb in enumerate(path) if is_nb and pending[i]]
+        if not todo:
+            return tokens, tuple(path)
+        for i in todo:
+            emissions[i] = _word_log_odds(tokens[i].text)
+            pending[i] = False
 
 
 def norwegian_share(text: str) -> float:
     """Share (0..1) of the word tokens of `text` that are Norwegian.
 
     Names, acronyms, numbers, hashtags, @handles and URLs are not counted; 0.0 when
-    nothing is left. Scandinavian words count as Norwegian (Danish and Bokmål spelling
-    overlap too much to tell apart word by word).
+    nothing is left. Scandinavian words count as Norwegian (Bokmål and Danish spelling
+    overlap too much to tell them apart word by word).
     """
     tokens, labels = _labels(unicodedata.normalize("NFC", text))
     if not tokens:
@@ -461,29 +545,24 @@ def norwegian_spans(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of the Norwegian runs of `text`, for pointing flags.
 
     Offsets are into the NFC form of `text` (the same string for ordinary input).
+    Neighbouring Norwegian words are merged across spaces, punctuation and skipped
+    tokens (names, numbers), but not across a sentence end.
     """
     text = unicodedata.normalize("NFC", text)
     tokens, labels = _labels(text)
     spans: list[tuple[int, int]] = []
+    previous = False
     for tok, is_nb in zip(tokens, labels):
-        if not is_nb:
-            continue
-        if spans and _only_gap(text, spans[-1][1], tok.start):
-            spans[-1] = (spans[-1][0], tok.end)
-        else:
-            spans.append((tok.start, tok.end))
+        if is_nb:
+            if previous and not re.search(r"[.!?\n]", text[spans[-1][1]:tok.start]):
+                spans[-1] = (spans[-1][0], tok.end)
+            else:
+                spans.append((tok.start, tok.end))
+        previous = is_nb
     return spans
 
 
-def _only_gap(text: str, end: int, start: int) -> bool:
-    """True when nothing but spaces, punctuation, names or numbers lies between."""
-    gap = text[end:start]
-    return len(gap) <= 40 and not any(ch in ".!?\n" for ch in gap)
-
-
 def _clear_caches() -> None:
-    """Forget cached answers (for benchmarks that time a cold cache; the model stays)."""
-    _guess.cache_clear()
-    _labels.cache_clear()
-    _word_log_odds.cache_clear()
-    _model_probs.cache_clear()
+    """Forget cached answers (benchmarks time a cold cache); the model stays loaded."""
+    for fn in (_guess, _labels, _word_log_odds, _model_probs, _tokens, _word_like):
+        fn.cache_clear()

@@ -379,13 +379,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="flores200-dev folder")
     ap.add_argument("--out", type=Path, help="also write the markdown table to this file")
     ap.add_argument("--no-load", action="store_true", help="skip the load-time/memory subprocesses")
+    ap.add_argument("--detectors", default="langdetect,lingua,lingua-low,mtqa",
+                    help="comma-separated subset of langdetect,lingua,lingua-low,mtqa")
     args = ap.parse_args(argv)
     if not (args.data / "fr.txt").exists():
         print(f"no flores data in {args.data}", file=sys.stderr)
         return 2
     inputs = load_inputs(args.data)
-    dets: list[Detector] = [LangdetectDetector(0), LinguaDetector(), LinguaDetector(low_accuracy=True),
-                            MtqaDetector()]
+    factories = {"langdetect": lambda: LangdetectDetector(0), "lingua": LinguaDetector,
+                 "lingua-low": lambda: LinguaDetector(low_accuracy=True), "mtqa": MtqaDetector}
+    dets: list[Detector] = [factories[name]() for name in args.detectors.split(",")]
     results, times, determ = {}, {}, {}
     for det in dets:
         print(f"... {det.name}", file=sys.stderr)
@@ -393,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         times[det.name] = timing(det, inputs)
         determ[det.name] = determinism(det, inputs)
     short = {k: v for k, v in inputs.items() if k.startswith(("frag2", "ui_", "caps"))}
-    unseeded = determinism(LangdetectDetector(None), short)
+    unseeded = determinism(LangdetectDetector(None), short) if "langdetect" in args.detectors else None
     loads = [] if args.no_load else load_costs()
     report = build_report(dets, results, times, determ, unseeded, loads,
                           len(all_strings(inputs)), len(inputs["sent_fr"]))
