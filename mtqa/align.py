@@ -9,11 +9,13 @@ lists, in order, wins. The cost of a bead adds up
   given the Norwegian one (`LENGTH_RATIO`, `LENGTH_VARIANCE`), plus a prior per
   bead kind;
 * anchor agreement: numbers (canonical values from `mtqa.anchors.find_numbers`)
-  and @handles/URLs, names (consonant skeletons of `find_names`), and the
-  punctuation a translation keeps — question and exclamation marks, quotes or
-  dash quotes, colons. Shared anchors lower the cost, unmatched ones raise it;
+  and @handles/URLs, names (consonant skeletons of `find_names`), cognates
+  (first letters of long words), and the punctuation a translation keeps —
+  question and exclamation marks, quotes or dash quotes, colons. Shared anchors
+  lower the cost, unmatched ones raise it, each weighted by how rare it is in
+  the document;
 * optionally a caller's `similarity(source_text, target_text)` in [0, 1] (for
-  instance chrF of a back-translation), weighted so that it dominates.
+  instance chrF of a back-translation), weighted to be the largest single term.
 
 Merged beads (2-1, 1-2, 2-2) are judged on the sentences taken together: their
 lengths are summed and their anchors pooled, which is what comparing the
@@ -55,8 +57,9 @@ BEAD_KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2
 
 @dataclass(frozen=True)
 class CostWeights:
-    """Weights of the bead cost. The defaults were tuned on a development seed of
-    scripts/bench_align.py (see docs/benchmarks/align.md); costs are in nats.
+    """Weights of the bead cost, in nats. The defaults were tuned on development
+    seed 1 of scripts/bench_align.py (both document layouts; see
+    docs/benchmarks/align.md) and are reported on seed 2.
 
     Priors are probabilities of each bead kind (Gale & Church used 0.89, 0.0099,
     0.089, 0.011). Anchor terms are per anchor; `punctuation` is per unit of
@@ -64,7 +67,7 @@ class CostWeights:
     """
 
     prior_1_1: float = 0.89
-    prior_null: float = 0.003  # 1-0 and 0-1, each
+    prior_null: float = 0.005  # 1-0 and 0-1, each
     prior_merge: float = 0.01  # 2-1 and 1-2, each
     prior_2_2: float = 0.0001
     # Multiplies the length cost of 1-0 / 0-1 beads (Gale & Church: 1; 0 makes a
@@ -72,7 +75,7 @@ class CostWeights:
     null_length: float = 0.0
     number_hit: float = 2.0
     number_miss: float = 1.0
-    name_hit: float = 4.0
+    name_hit: float = 2.0
     name_miss: float = 1.0
     cognate_hit: float = 4.0
     cognate_miss: float = 0.0
@@ -81,7 +84,7 @@ class CostWeights:
     # 1-0 or 0-1 bead `similarity * similarity_null`, so a pair scoring below
     # 1 - 2 * similarity_null is better left unaligned (other costs aside).
     similarity: float = 30.0
-    similarity_null: float = 0.35
+    similarity_null: float = 0.3
 
     def prior(self, kind: tuple[int, int]) -> float:
         return {
@@ -480,7 +483,8 @@ def align(source: Sequence[str], target: Sequence[str],
     the search band in sentences; by default documents up to about 500 x 500
     sentences are searched in full and longer ones in a band of
     max(20, sqrt(length) / 4) sentences (25 for 10 000) that widens itself (x4, at
-    most 3 times) if the path comes within two sentences of its edge.
+    most 3 times) if the path comes within two sentences of its edge. `weights`
+    overrides the cost weights (for tuning; see scripts/bench_align.py --tune).
     """
     n, m = len(source), len(target)
     if n == 0 or m == 0:

@@ -35,6 +35,30 @@ class Format(str, Enum):
     json = "json"
 
 
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+class ComputeType(str, Enum):
+    auto = "auto"
+    int8 = "int8"
+    int8_float16 = "int8_float16"
+    float16 = "float16"
+    float32 = "float32"
+
+
+def _load_translator(model: str | None, device, compute_type, beam_size: int):
+    """A BackTranslator for --model / MTQA_MODEL, or None (back-translation is then skipped)."""
+    if not model:
+        return None
+    from mtqa.translate import BackTranslator
+
+    return BackTranslator(model, device=(device or Device.auto).value,
+                          compute_type=(compute_type or ComputeType.auto).value, beam_size=beam_size)
+
+
 class Severity(str, Enum):
     info = "info"
     minor = "minor"
@@ -52,6 +76,15 @@ def _version(value: bool) -> None:
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                 help="Show the version and exit.")] = False) -> None:
     pass
+
+
+def _mount_subcommands() -> None:
+    from mtqa.cli_models import models_app
+
+    app.add_typer(models_app, name="models", help="Pull, list, verify and remove translation models.")
+
+
+_mount_subcommands()
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -94,6 +127,12 @@ def check(
     min_severity: Annotated[Severity, typer.Option("--min-severity", help="Hide flags below this severity in the text report.")] = Severity.info,
     enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
     disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
+                                                 help="Back-translation model: a CTranslate2 directory or a pulled "
+                                                      "model name (env MTQA_MODEL).")] = None,
+    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = None,
+    compute_type: Annotated[ComputeType, typer.Option("--compute-type", help="Model precision.")] = None,
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.checks import build_checks
@@ -117,7 +156,8 @@ def check(
             if corpus is not None and not paths:
                 raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
             candidates = [read_document(p) for p in paths]
-    result = check_article(target_doc, source_doc, candidates, checks)
+    translator = _load_translator(model, device, compute_type, beam_size)
+    result = check_article(target_doc, source_doc, candidates, checks, translator)
     if fmt is Format.json:
         from mtqa.report.json_report import render_json
 
@@ -165,6 +205,31 @@ def align_cmd(
             print(f"        nb: {src[i].text}")
         for j in b.target:
             print(f"        fr: {tgt[j].text}")
+    return EXIT_OK
+
+
+@app.command("translate")
+def translate_cmd(
+    target: Annotated[Path, typer.Argument(help="French text (one paragraph per line).", show_default=False)],
+    model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
+                                                 help="CTranslate2 model directory or pulled model name.")] = None,
+    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = None,
+    compute_type: Annotated[ComputeType, typer.Option("--compute-type", help="Model precision.")] = None,
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16)] = 2,
+) -> int:
+    """Back-translate a French text into Norwegian, segment by segment (line numbers kept)."""
+    from mtqa.io import read_document
+    from mtqa.pipeline import TARGET_LANGUAGE
+    from mtqa.segment import segment_document
+
+    if not model:
+        raise InputError("no model: pass --model DIR or set MTQA_MODEL (see `mtqa models pull --help`)")
+    translator = _load_translator(model, device, compute_type, beam_size)
+    segments = segment_document(read_document(target), TARGET_LANGUAGE)
+    for seg, out in zip(segments, translator.translate([s.text for s in segments])):
+        print(f"{seg.line}\t{out}")
+    stats = translator.stats
+    print(f"{stats.translated} translated, {stats.cache_hits} from cache", file=sys.stderr)
     return EXIT_OK
 
 

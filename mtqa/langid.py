@@ -230,9 +230,9 @@ class _Token:
 
 def _sentence_initial(text: str, start: int) -> bool:
     """True at the start of the text, of a sentence, or of a quote/dash."""
-    before = text[:start].rstrip(" \t\u00a0")
+    before = text[max(0, start - 40):start].rstrip(" \t\u00a0")  # bounded: linear time
     if not before:
-        return True
+        return start <= 40 or not text[:start].strip()
     last = before[-1]
     if last in "–—-«“\"'‘(!?…":
         return True
@@ -454,7 +454,7 @@ def _scandinavian_variant(tokens: tuple[_Token, ...], probs: tuple[float, ...]) 
     """nb, unless nn/da/sv is far ahead on enough text and no Bokmål-only word is there."""
     if len(tokens) < _VARIANT_MIN_TOKENS:
         return "nb"
-    p = dict(zip(LANGUAGES, probs))
+    p = dict(zip(LANGUAGES, probs, strict=True))
     words = {t.text for t in tokens}
     candidates = [v for v in ("nn", "da", "sv")
                   if p[v] >= _VARIANT_RATIO * p["nb"] and not (words & _BOKMAL_NOT[v])]
@@ -552,7 +552,7 @@ def norwegian_spans(text: str) -> list[tuple[int, int]]:
     tokens, labels = _labels(text)
     spans: list[tuple[int, int]] = []
     previous = False
-    for tok, is_nb in zip(tokens, labels):
+    for tok, is_nb in zip(tokens, labels, strict=True):
         if is_nb:
             if previous and not re.search(r"[.!?\n]", text[spans[-1][1]:tok.start]):
                 spans[-1] = (spans[-1][0], tok.end)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mtqa.align import Bead, align
+from mtqa.backtranslation import BackTranslation, back_translate, sentence_chrf, similarity_function
 from mtqa.checks import Check, CheckInput, build_checks
 from mtqa.document import NON_CONTENT_KINDS, Document, Segment
 from mtqa.flags import Flag, sort_flags
@@ -31,6 +32,15 @@ class CheckResult:
     flags: list[Flag]
     checks_run: list[str]
     checks_skipped: dict[str, str] = field(default_factory=dict)
+    backtranslation: BackTranslation | None = None
+    bead_chrf: dict[int, float] = field(default_factory=dict)  # bead index -> chrF of its back-translation
+
+    def bead_of_target(self) -> dict[int, int]:
+        return {j: k for k, bead in enumerate(self.beads) for j in bead.target}
+
+
+NO_MODEL_REASON = ("no translation model: back-translation skipped; enable it with "
+                   "`mtqa models pull opus-mt-fr-no` or `--model DIR` (or MTQA_MODEL=DIR)")
 
 
 def pair_orphans(beads: list[Bead], source: list[Segment], target: list[Segment]) -> list[Bead]:
@@ -54,8 +64,12 @@ def pair_orphans(beads: list[Bead], source: list[Segment], target: list[Segment]
 
 
 def check_article(target: Document, source: Document | None = None, candidates: list[Document] | None = None,
-                  checks: list[Check] | None = None) -> CheckResult:
-    """Check a French article against its Norwegian source, found among `candidates` when not given."""
+                  checks: list[Check] | None = None, translator=None) -> CheckResult:
+    """Check a French article against its Norwegian source, found among `candidates` when not given.
+
+    With a `translator` (mtqa.translate.BackTranslator) every content segment is back-translated;
+    the chrF of the back-translation then guides the aligner and feeds the meaning checks.
+    """
     checks = build_checks() if checks is None else checks
     target_segments = segment_document(target, TARGET_LANGUAGE)
     provenance = attribute(target_segments)
@@ -65,16 +79,48 @@ def check_article(target: Document, source: Document | None = None, candidates: 
         if retrieval.chosen is not None:
             source = next(c for c in candidates if c.path == retrieval.chosen.path)
     source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
-    beads = align([s.text for s in source_segments], [s.text for s in target_segments]) if source_segments else []
+    bt = back_translate(target_segments, translator) if translator is not None else None
+    similarity = similarity_function(target_segments, bt) if bt is not None else None
+    beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
+             if source_segments else [])
     beads = pair_orphans(beads, source_segments, target_segments)
-    data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance)
+    bead_chrf, forced = {}, {}
+    if bt is not None and beads:
+        bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)
+    data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance,
+                      back_translations=bt.texts if bt else {}, forced_scores=forced)
     flags: list[Flag] = []
     run, skipped = [], {}
     for check in checks:
         if check.needs_source and not data.has_source:
             skipped[check.name] = "needs a source text"
             continue
+        if check.needs_model and bt is None:
+            skipped[check.name] = "needs a translation model"
+            continue
+        reason = check.unavailable()
+        if reason:
+            skipped[check.name] = reason
+            continue
         flags.extend(check.run(data))
         run.append(check.name)
     return CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
-                       sort_flags(flags), run, skipped)
+                       sort_flags(flags), run, skipped, bt, bead_chrf)
+
+
+def _bead_scores(beads, source_segments, target_segments, bt: BackTranslation, translator):
+    """Per bead: chrF of the back-translation against the source, and the forced-decoding score
+    of the source given the French (one batched model call)."""
+    chrf: dict[int, float] = {}
+    to_score: list[tuple[int, str, str]] = []
+    for k, bead in enumerate(beads):
+        hyp = " ".join(bt.texts[j] for j in bead.target if j in bt.texts)
+        ref = " ".join(source_segments[i].text for i in bead.source)
+        if hyp and ref:
+            chrf[k] = sentence_chrf(hyp, ref)
+            to_score.append((k, " ".join(target_segments[j].text for j in bead.target), ref))
+    forced: dict[int, float] = {}
+    if to_score and hasattr(translator, "score"):
+        scores = translator.score([t for _, t, _ in to_score], [r for _, _, r in to_score])
+        forced = {k: float(s) for (k, _, _), s in zip(to_score, scores)}
+    return chrf, forced

@@ -6,10 +6,12 @@ saying what it catches, and a name users enable, disable and configure.
 
 from __future__ import annotations
 
+from mtqa.checks.backtranslation import BackTranslationCheck
 from mtqa.checks.base import AlignedPair, Check, CheckInput
 from mtqa.checks.consistency import ConsistencyCheck
 from mtqa.checks.entities import NamedEntityCheck
 from mtqa.checks.furniture import CreditCheck, HashtagCheck, InterfaceTextCheck, KickerCheck, TeaserCheck
+from mtqa.checks.grammar import GrammarCheck
 from mtqa.checks.language import UntranslatedCheck
 from mtqa.checks.length import LengthCheck
 from mtqa.checks.numbers import NumberCheck
@@ -21,7 +23,8 @@ REGISTRY: dict[str, type[Check]] = {
     cls.name: cls
     for cls in (
         NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
-        TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck,
+        TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
+        BackTranslationCheck,
     )
 }
 

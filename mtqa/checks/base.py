@@ -36,7 +36,8 @@ class CheckInput:
     source: Sequence[Segment] = ()
     beads: Sequence = ()          # objects with .source / .target index tuples (mtqa.align.Bead)
     provenance: object = None
-    back_translations: dict[int, str] = field(default_factory=dict)
+    back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
+    forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
 
     @property
     def has_source(self) -> bool:
@@ -65,6 +66,7 @@ class Check:
     category: str = ""
     severity: str = "major"
     needs_source: bool = False
+    needs_model: bool = False   # needs back-translations (a translation model)
 
     def __init__(self, **options):
         for key, value in options.items():
@@ -75,6 +77,10 @@ class Check:
     @property
     def description(self) -> str:
         return (type(self).__doc__ or "").strip().splitlines()[0]
+
+    def unavailable(self) -> str | None:
+        """Why this check cannot run on this machine (a missing external tool), or None."""
+        return None
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         raise NotImplementedError

@@ -9,7 +9,7 @@ from collections import Counter
 from mtqa import __version__
 from mtqa.document import Document
 from mtqa.flags import CATEGORIES, SEVERITIES, at_least, verdict
-from mtqa.pipeline import CheckResult
+from mtqa.pipeline import NO_MODEL_REASON, CheckResult
 
 REPORT_VERSION = "1.0"
 SCHEMA_ID = "https://mtqa.dev/schemas/report-1.json"
@@ -25,16 +25,20 @@ def _document_info(doc: Document | None) -> dict | None:
 def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
     by_severity = Counter(f.severity for f in result.flags)
     by_category = Counter(f.category for f in result.flags)
+    bt = result.backtranslation
+    bead_of = result.bead_of_target()
     segments = []
-    for bead_no, bead in enumerate(result.beads):
-        for j in bead.target:
-            seg = result.target_segments[j]
-            segments.append({"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text,
-                             "bead": bead_no, "source_text": " ".join(result.source_segments[i].text for i in bead.source)})
-    if not result.beads:
-        segments = [{"index": s.index, "line": s.line, "kind": s.kind, "text": s.text, "bead": None, "source_text": ""}
-                    for s in result.target_segments]
-    segments.sort(key=lambda s: s["index"])
+    for seg in result.target_segments:
+        k = bead_of.get(seg.index)
+        source_text = " ".join(result.source_segments[i].text for i in result.beads[k].source) if k is not None else ""
+        row = {"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text, "bead": k,
+               "source_text": source_text}
+        if bt is not None:
+            row["back_translation"] = bt.texts.get(seg.index)
+            chrf = result.bead_chrf.get(k) if k is not None else None
+            row["chrf"] = round(chrf, 2) if chrf is not None else None
+        segments.append(row)
+    backtranslation = bt.summary() if bt is not None else {"skipped": True, "reason": NO_MODEL_REASON}
     return {
         "$schema": SCHEMA_ID,
         "report_version": REPORT_VERSION,
@@ -53,8 +57,7 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
             "by_category": {c: by_category[c] for c in CATEGORIES if by_category[c]},
             "checks_run": result.checks_run,
             "checks_skipped": result.checks_skipped,
-            "backtranslation": {"skipped": True,
-                                "reason": "back-translation is not available in this version"},
+            "backtranslation": backtranslation,
         },
         "alignment": [{"source": list(b.source), "target": list(b.target), "kind": b.kind} for b in result.beads],
         "segments": segments,

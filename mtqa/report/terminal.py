@@ -36,10 +36,17 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
         console.print(f"source: {escape(result.source.path)}")
     else:
         console.print("source: none given; source-free checks only (use --source or --corpus)")
-    if result.checks_skipped:
-        console.print("skipped checks: " + ", ".join(f"{k} ({v})" for k, v in result.checks_skipped.items()),
-                      style="dim")
-    console.print("back-translation: skipped (not available in this version)", style="dim")
+    skipped = {k: v for k, v in result.checks_skipped.items() if "model" not in v}  # said once below
+    if skipped:
+        console.print("skipped checks: " + ", ".join(f"{k} ({v})" for k, v in skipped.items()), style="dim")
+    bt = result.backtranslation
+    if bt is None:
+        from mtqa.pipeline import NO_MODEL_REASON
+
+        console.print(NO_MODEL_REASON, style="dim")
+    else:
+        console.print(f"back-translation: {escape(bt.model)} ({bt.compute_type}); {bt.translated} translated, "
+                      f"{bt.cache_hits} from cache", style="dim")
 
     shown = [f for f in result.flags if at_least(f.severity, min_severity)]
     last_line = None

@@ -1,0 +1,53 @@
+"""Meaning, through back-translation: the French translated back into Norwegian should say
+what the source says. Low chrF against the source flags mistranslation, omission and
+hallucination; the forced-decoding score of the source given the French is a second signal."""
+
+from __future__ import annotations
+
+from mtqa.backtranslation import sentence_chrf
+from mtqa.checks.base import Check, CheckInput
+from mtqa.document import NON_CONTENT_KINDS
+from mtqa.flags import MISTRANSLATION
+
+# Defaults, not yet calibrated with a real model here (no model can be downloaded in this
+# environment): run scripts/calibrate_backtranslation.py --model DIR and set the printed
+# thresholds in the configuration. chrF is 0-100.
+MAJOR_BELOW = 20.0
+MINOR_BELOW = 32.0
+# Forced decoding: mean log-probability per source token given the French.
+SCORE_MAJOR_BELOW = -4.0
+
+
+class BackTranslationCheck(Check):
+    """Segments whose back-translation is far from the aligned source (mistranslation, garbling,
+    omission or hallucination), with the back-translation and its chrF as evidence."""
+
+    name = "back-translation"
+    category = MISTRANSLATION
+    severity = "major"
+    needs_source = True
+    needs_model = True
+    major_below = MAJOR_BELOW
+    minor_below = MINOR_BELOW
+    score_major_below = SCORE_MAJOR_BELOW
+    min_source_chars = 20  # chrF of very short strings says little
+
+    def run(self, data: CheckInput):
+        for k, pair in enumerate(data.pairs):
+            content = [s for s in pair.target if s.kind not in NON_CONTENT_KINDS and s.index in data.back_translations]
+            source = " ".join(s.text for s in pair.source if s.kind not in NON_CONTENT_KINDS)
+            if not content or len(source) < self.min_source_chars:
+                continue
+            bt = " ".join(data.back_translations[s.index] for s in content)
+            chrf = sentence_chrf(bt, source)
+            score = data.forced_scores.get(k)
+            evidence = {"back_translation": bt, "chrf": round(chrf, 2)}
+            if score is not None:
+                evidence["forced_score"] = round(score, 3)
+            low_score = score is not None and score < self.score_major_below
+            if chrf < self.major_below or (chrf < self.minor_below and low_score):
+                yield self.flag(content[0], f"back-translation far from the source (chrF {chrf:.1f})",
+                                source_text=pair.source_text, evidence=evidence)
+            elif chrf < self.minor_below:
+                yield self.flag(content[0], f"back-translation differs from the source (chrF {chrf:.1f})",
+                                source_text=pair.source_text, evidence=evidence, severity="minor")

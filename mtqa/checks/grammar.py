@@ -1,0 +1,292 @@
+"""French grammar errors found by Grammalecte (an optional, offline, external checker).
+
+Grammalecte (https://grammalecte.net, GPL-3) is run as a separate program, the
+`grammalecte-cli` of Debian's `grammalecte-cli` package (`apt-get install grammalecte-cli`),
+once per document over all target segments (one segment per line of a temporary file,
+JSON output). It is never imported, so mtqa's own licence and environment do not depend
+on it; when it is not installed `available()` is False and the check yields nothing.
+
+Measured on FLORES-200 dev (docs/benchmarks/grammar.md): Grammalecte's agreement and
+conjugation rules are precise (most hits, even on the human reference, are real errors)
+but fire on only 1-3 % of lines, at about the same rate on human and machine French,
+so they catch isolated agreement slips, not garbled translations. Typography rules
+(apostrophes, non-breaking spaces, units, ...) fire on half the lines of any text and are
+never used. Unknown words are mostly proper nouns and are off by default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from mtqa.checks.base import Check, CheckInput
+from mtqa.document import CREDIT, HASHTAGS, UI, Segment
+from mtqa.errors import MtqaError
+from mtqa.flags import GRAMMAR, SEVERITIES
+
+DEFAULT_EXECUTABLE = "grammalecte-cli"
+
+# Rule groups, from Grammalecte's option names (the JSON "sType").
+GRAMMAR_GROUP = "grammar"          # agreement, conjugation, verb mood, infinitive, imperative, interrogative
+CONFUSION_GROUP = "confusion"      # homophones and usage: a/à, ce/se, locutions, elisions, hyphens, pleonasms
+REPETITION_GROUP = "repetition"    # the same word twice in a row ("le le", "présidentielle présidentielle")
+PUNCTUATION_GROUP = "punctuation"  # missing commas
+TYPOGRAPHY_GROUP = "typography"    # apostrophes, (non-breaking) spaces, units, numbers, quotes, capitals
+SPELLING_LOWER_GROUP = "spelling-lower"  # unknown word starting with a lower-case letter
+SPELLING_CAP_GROUP = "spelling-cap"      # unknown capitalised word: nearly always a proper noun
+OTHER_GROUP = "other"
+GROUPS = (GRAMMAR_GROUP, CONFUSION_GROUP, REPETITION_GROUP, PUNCTUATION_GROUP, TYPOGRAPHY_GROUP,
+          SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP, OTHER_GROUP)
+
+_TYPE_GROUP = {
+    **dict.fromkeys(("gn", "ppas", "conj", "vmode", "infi", "imp", "inte"), GRAMMAR_GROUP),
+    **dict.fromkeys(("conf", "loc", "eleu", "tu", "pleo", "neg", "bs", "date", "chim", "eepi", "mc"),
+                    CONFUSION_GROUP),
+    "doublon": REPETITION_GROUP,
+    "virg": PUNCTUATION_GROUP,
+    **dict.fromkeys(("apos", "nbsp", "typo", "unit", "esp", "tab", "liga", "num", "maj", "minis", "html",
+                     "latex", "md", "ocr", "mapos", "poncfin", "nf", "redon1", "redon2"), TYPOGRAPHY_GROUP),
+}
+# Grammalecte options switched off when no typography rule is wanted (faster, less output).
+TYPOGRAPHY_OPTIONS = ("apos", "nbsp", "typo", "unit", "esp", "num", "maj", "minis", "nf")
+
+_RULE_PREFIX = re.compile(r"^g\w?\d*__([a-z]+)_")
+_RULE_SUFFIX = re.compile(r"__b\d+_a\d+_\d+$")
+# Characters that break a line for Python's universal-newline reading (Grammalecte's file reader).
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
+_SENTENCE_OPENERS = set(".!?…:;«»\"“”—–-([")
+
+
+def rule_group(stype: str, rule_id: str) -> str:
+    """The group of one Grammalecte grammar error, from its option ("sType") and rule id."""
+    if stype == "notype" or stype not in _TYPE_GROUP:
+        if rule_id == "doublon":
+            return REPETITION_GROUP
+        if rule_id.startswith("num_"):
+            return TYPOGRAPHY_GROUP
+        m = _RULE_PREFIX.match(rule_id)
+        stype = m.group(1) if m else stype
+    return _TYPE_GROUP.get(stype, OTHER_GROUP)
+
+
+def rule_base(rule_id: str) -> str:
+    """Rule id without Grammalecte's action suffix: "g3__gn_les_1m__b3_a1_1" -> "g3__gn_les_1m"."""
+    return _RULE_SUFFIX.sub("", rule_id)
+
+
+@dataclass(frozen=True)
+class GrammalecteError:
+    """One error Grammalecte reported in one input text (offsets are within that text)."""
+
+    start: int
+    end: int
+    rule: str            # rule id, "spelling" for an unknown word
+    type: str            # Grammalecte option ("gn", "conj", "nbsp", ...), "WORD" for an unknown word
+    group: str           # one of GROUPS
+    message: str
+    suggestions: tuple[str, ...] = ()
+    line_id: str = ""    # Grammalecte's rule line: errors of one rule match share it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Errors with the same key come from one match of one rule (e.g. determiner + noun)."""
+        return (self.line_id, rule_base(self.rule))
+
+
+class GrammalecteFailed(MtqaError):
+    """Grammalecte is installed but did not run, timed out, or answered something unreadable."""
+
+
+def executable_path(executable: str = DEFAULT_EXECUTABLE) -> str | None:
+    """Full path of the Grammalecte CLI, or None. MTQA_GRAMMALECTE overrides the default name."""
+    if executable == DEFAULT_EXECUTABLE:
+        executable = os.environ.get("MTQA_GRAMMALECTE", executable)
+    return shutil.which(executable)
+
+
+def available(executable: str = DEFAULT_EXECUTABLE) -> bool:
+    """True when the Grammalecte CLI can be run (installed and on PATH, or a path that exists)."""
+    return executable_path(executable) is not None
+
+
+def run_grammalecte(texts: Sequence[str], *, executable: str = DEFAULT_EXECUTABLE,
+                    options_off: Iterable[str] = (), spelling_suggestions: bool = False,
+                    timeout: float = 600) -> list[list[GrammalecteError]]:
+    """Check many texts with ONE Grammalecte process; errors of texts[i] are in result[i].
+
+    Each text becomes one line of a temporary UTF-8 file (line breaks inside a text are
+    replaced by spaces, which keeps offsets); Grammalecte reports each line as a paragraph
+    numbered from 1 with offsets within it.
+    """
+    path = executable_path(executable)
+    if path is None:
+        raise GrammalecteFailed(f"grammar check: {executable!r} not found (apt-get install grammalecte-cli)")
+    result: list[list[GrammalecteError]] = [[] for _ in texts]
+    if not texts:
+        return result
+    with tempfile.TemporaryDirectory(prefix="mtqa-grammalecte-") as tmp:
+        src = os.path.join(tmp, "segments.txt")
+        with open(src, "w", encoding="utf-8", newline="\n") as fh:
+            for text in texts:
+                fh.write(text.translate(_LINE_BREAKS) + "\n")
+        cmd = [path, "-f", src, "-j", "-owe"]
+        if spelling_suggestions:
+            cmd.append("-wss")
+        off = list(options_off)
+        if off:
+            cmd += ["-off", *off]  # nargs="+": must come last
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                                  cwd=tmp, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GrammalecteFailed(f"grammar check: could not run {path}: {exc}") from exc
+    if proc.returncode != 0:
+        raise GrammalecteFailed(f"grammar check: {path} exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
+    try:
+        paragraphs = json.loads(proc.stdout)["data"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GrammalecteFailed(f"grammar check: unreadable output from {path}: {proc.stdout[:200]!r}") from exc
+    for para in paragraphs:
+        i = para.get("iParagraph", 0) - 1
+        if not 0 <= i < len(texts):
+            continue
+        for e in para.get("lGrammarErrors", ()):
+            rule, stype = e.get("sRuleId", ""), e.get("sType", "")
+            result[i].append(GrammalecteError(
+                start=e["nStart"], end=e["nEnd"], rule=rule, type=stype, group=rule_group(stype, rule),
+                message=e.get("sMessage", ""), suggestions=tuple(e.get("aSuggestions") or ()),
+                line_id=e.get("sLineId", "")))
+        for e in para.get("lSpellingErrors", ()):
+            word = e.get("sValue", "")
+            group = SPELLING_CAP_GROUP if word[:1].isupper() else SPELLING_LOWER_GROUP
+            result[i].append(GrammalecteError(
+                start=e["nStart"], end=e["nEnd"], rule="spelling", type="WORD", group=group,
+                message=f"Mot inconnu : « {word} »", suggestions=tuple(e.get("aSuggestions") or ())))
+    for errors in result:
+        errors.sort(key=lambda e: (e.start, e.end, e.rule))
+    return result
+
+
+def _is_proper_noun(text: str, start: int, end: int) -> bool:
+    """The underlined word looks like a name or acronym: capitalised inside a sentence, or all caps."""
+    word = text[start:end].strip()
+    if not word or not any(c.isupper() for c in word):
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True  # "US", "ACTA", "NRK"
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in _SENTENCE_OPENERS
+
+
+def drop_proper_noun_matches(text: str, errors: Sequence[GrammalecteError]) -> list[GrammalecteError]:
+    """Drop grammar matches that hinge on a name ("Né à Hong Kong, Ma a étudié" read as "ma").
+
+    When any part of one rule match underlines a likely proper noun, all its parts go.
+    Spelling errors are left alone (they are grouped by case instead).
+    """
+    bad = {e.key for e in errors if e.rule != "spelling" and _is_proper_noun(text, e.start, e.end)}
+    return [e for e in errors if e.rule == "spelling" or e.key not in bad]
+
+
+def group_matches(errors: Sequence[GrammalecteError]) -> list[list[GrammalecteError]]:
+    """Gather the parts of one rule match (same rule line and base id) into one list, in order."""
+    matches: dict[tuple, list[GrammalecteError]] = {}
+    for e in errors:
+        key = ("spelling", e.start) if e.rule == "spelling" else e.key
+        matches.setdefault(key, []).append(e)
+    return sorted(matches.values(), key=lambda parts: min(p.start for p in parts))
+
+
+class GrammarCheck(Check):
+    """French agreement, conjugation and repeated-word errors found by Grammalecte (optional, offline).
+
+    Catches: noun-phrase agreement ("les marchandises importées plus chers"), subject-verb
+    agreement ("Ces tempêtes comporte"), past-participle agreement, verb mood after
+    "bien que", and a word doubled by the MT system ("l'élection présidentielle présidentielle").
+    Does not catch garbled but well-formed sentences or mistranslations. Typography and
+    unknown-word rules are off by default (they fire on most human text). Runs Grammalecte
+    once per document; yields nothing when it is not installed (see `available()`).
+    """
+
+    name = "grammar"
+    category = GRAMMAR
+    severity = "minor"
+    # Rule groups that produce flags (see GROUPS), and the severity of each; a group
+    # missing from `group_severity` gets `severity`.
+    groups: tuple[str, ...] = (GRAMMAR_GROUP, REPETITION_GROUP)
+    group_severity: dict = {GRAMMAR_GROUP: "minor", REPETITION_GROUP: "major", CONFUSION_GROUP: "minor",
+                            SPELLING_LOWER_GROUP: "minor"}
+    rules_off: tuple[str, ...] = ()        # rule ids (with or without the "__b1_a1_1" suffix) to ignore
+    proper_noun_guard: bool = True         # drop matches that underline a capitalised name or acronym
+    skip_kinds: tuple[str, ...] = (HASHTAGS, UI, CREDIT)
+    executable: str = DEFAULT_EXECUTABLE   # name on PATH or full path of grammalecte-cli
+    timeout: float = 600                   # seconds for the one Grammalecte run of a document
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        for group in self.groups:
+            if group not in GROUPS:
+                raise ValueError(f"check 'grammar': unknown rule group {group!r}; known: {', '.join(GROUPS)}")
+        for group, sev in dict(self.group_severity).items():
+            if sev not in SEVERITIES:
+                raise ValueError(f"check 'grammar': unknown severity {sev!r} for group {group!r}")
+
+    def unavailable(self) -> str | None:
+        if self.available():
+            return None
+        return f"{self.executable} not found (Debian: apt-get install grammalecte-cli)"
+
+    def available(self) -> bool:
+        return available(self.executable)
+
+    def _options_off(self) -> list[str]:
+        return [] if TYPOGRAPHY_GROUP in self.groups else list(TYPOGRAPHY_OPTIONS)
+
+    def errors_for(self, segments: Sequence[Segment]) -> list[list[GrammalecteError]]:
+        """Grammalecte's errors for each segment (one process for all), filtered as configured."""
+        wanted = set(self.groups)
+        spelling = bool(wanted & {SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP})
+        raw = run_grammalecte([s.text for s in segments], executable=self.executable,
+                              options_off=self._options_off(), spelling_suggestions=spelling,
+                              timeout=self.timeout)
+        off = set(self.rules_off)
+        out = []
+        for seg, errors in zip(segments, raw):
+            errors = [e for e in errors if e.group in wanted and e.rule not in off and rule_base(e.rule) not in off]
+            if self.proper_noun_guard:
+                errors = drop_proper_noun_matches(seg.text, errors)
+            out.append(errors)
+        return out
+
+    def run(self, data: CheckInput):
+        if not self.available():
+            return
+        segments = [s for s in data.target if s.kind not in self.skip_kinds and s.text.strip()]
+        if not segments:
+            return
+        severities = dict(self.group_severity)
+        for seg, errors in zip(segments, self.errors_for(segments)):
+            for parts in group_matches(errors):
+                first = parts[0]
+                start, end = min(p.start for p in parts), max(p.end for p in parts)
+                suggestions = [s for p in parts for s in p.suggestions]
+                fix = " / ".join(f"{seg.text[p.start:p.end]} → {p.suggestions[0]}" for p in parts if p.suggestions)
+                message = f"Grammalecte: {first.message}" + (f" ({fix})" if fix else "")
+                yield self.flag(
+                    seg, message, source_text=data.source_text_for(seg),
+                    severity=severities.get(first.group, self.severity),
+                    span=(seg.start + start, seg.start + end),
+                    evidence={
+                        "rule": rule_base(first.rule), "group": first.group, "type": first.type,
+                        "message": first.message, "text": seg.text[start:end], "suggestions": suggestions,
+                        "parts": [{"rule": p.rule, "span": [seg.start + p.start, seg.start + p.end],
+                                   "text": seg.text[p.start:p.end], "message": p.message,
+                                   "suggestions": list(p.suggestions)} for p in parts],
+                    })
