@@ -98,7 +98,10 @@ def check_model_dir(path: Path) -> None:
         raise ModelError(f"model directory {path} does not exist")
     if not path.is_dir():
         raise ModelError(f"{path} is a file, not a CTranslate2 model directory")
-    has = lambda name: (path / name).is_file()  # noqa: E731
+
+    def has(name: str) -> bool:
+        return (path / name).is_file()
+
     if not has("model.bin"):
         if has("pytorch_model.bin") or has("model.safetensors"):
             raise ModelError(f"{path} holds a Transformers model, not a CTranslate2 one: convert it with "

@@ -367,25 +367,17 @@ def tune(docs: list[Doc], start: CostWeights, rounds: int = 3) -> CostWeights:
 
 
 def tune_similarity(docs: list[Doc], start: CostWeights) -> CostWeights:
-    sims = [chrf_similarity(d) for d in docs]
+    """Grid over the similarity weight and the empty-bead share, with the chrF similarity."""
+    sims = {id(d): chrf_similarity(d) for d in docs}  # (each caches its chrF scores)
     best, best_f1 = start, -1.0
     for w in (10.0, 30.0, 100.0):
         for null in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
             trial = dataclasses.replace(start, similarity=w, similarity_null=null)
-            f1 = _eval_pairs(docs, sims, trial)
+            f1 = evaluate(docs, lambda d: align(d.nb, d.fr, sims[id(d)], weights=trial))[0]["f1"]
             if f1 > best_f1:
                 best, best_f1 = trial, f1
             print(f"similarity={w} similarity_null={null}: F1 {f1:.4f}", file=sys.stderr)
     return best
-
-
-def _eval_pairs(docs, sims, weights) -> float:
-    predicted, gold = [], []
-    for d, (doc, sim) in enumerate(zip(docs, sims)):
-        beads = align(doc.nb, doc.fr, sim, weights=weights)
-        predicted += [Bead(tuple((d, s) for s in b.source), tuple((d, t) for t in b.target), 0.0) for b in beads]
-        gold += [Bead(tuple((d, s) for s in b.source), tuple((d, t) for t in b.target), 0.0) for b in doc.gold]
-    return bead_f1(predicted, gold)["f1"]
 
 
 # --- main -------------------------------------------------------------------
