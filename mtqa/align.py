@@ -83,8 +83,11 @@ class CostWeights:
     # similarity: a bead of k sentences costs `similarity * (1 - sim) * k / 2`, a
     # 1-0 or 0-1 bead `similarity * similarity_null`, so a pair scoring below
     # 1 - 2 * similarity_null is better left unaligned (other costs aside).
+    # 0.5 makes similarity a pure reward for aligning: a model whose scores are
+    # uniformly low (a weak or random model) then cannot push sentences into
+    # empty beads; the length and anchor costs still decide those.
     similarity: float = 30.0
-    similarity_null: float = 0.3
+    similarity_null: float = 0.5
 
     def prior(self, kind: tuple[int, int]) -> float:
         return {

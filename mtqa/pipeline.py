@@ -116,8 +116,8 @@ def _bead_scores(beads, source_segments, target_segments, bt: BackTranslation, t
     for k, bead in enumerate(beads):
         hyp = " ".join(bt.texts[j] for j in bead.target if j in bt.texts)
         ref = " ".join(source_segments[i].text for i in bead.source)
-        if hyp and ref:
-            chrf[k] = sentence_chrf(hyp, ref)
+        if bead.target and ref:
+            chrf[k] = sentence_chrf(hyp, ref)  # an empty back-translation scores 0
             to_score.append((k, " ".join(target_segments[j].text for j in bead.target), ref))
     forced: dict[int, float] = {}
     if to_score and hasattr(translator, "score"):

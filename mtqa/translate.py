@@ -89,7 +89,7 @@ def resolve_model_dir(model: str | os.PathLike) -> Path:
         raise ModelError(f"{text}: no such model directory (and this mtqa cannot look up model names)") from None
     path = models.model_path(text)  # MtqaError when unknown or not installed
     check_model_dir(path)
-    return path
+    return path.resolve()
 
 
 def check_model_dir(path: Path) -> None:

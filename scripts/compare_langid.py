@@ -16,7 +16,7 @@ dev files (line-aligned nb/fr/en human translations):
 Prints a markdown table (accuracy per input type, time per 1 000 strings, determinism,
 load time and peak memory); --out FILE writes it too.
 
-    python scripts/compare_langid.py --out docs/benchmarks/langid.md.table
+    python scripts/compare_langid.py --out /tmp/langid_table.md
 """
 
 from __future__ import annotations

@@ -325,7 +325,7 @@ def test_a_model_name_is_looked_up_in_mtqa_models(tiny_model, monkeypatch):
         raise MtqaError(f"model {name} is not installed")
 
     monkeypatch.setattr(models, "model_path", model_path)
-    assert resolve_model_dir("tiny") == tiny_model
+    assert resolve_model_dir("tiny") == tiny_model.resolve()
     with pytest.raises(MtqaError):
         resolve_model_dir("no-such-model")
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from mtqa.backtranslation import sentence_chrf
 from mtqa.checks.base import Check, CheckInput
+from mtqa.checks.length import length_z
 from mtqa.document import NON_CONTENT_KINDS
-from mtqa.flags import MISTRANSLATION
+from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
 
 # Defaults, not yet calibrated with a real model here (no model can be downloaded in this
 # environment): run scripts/calibrate_backtranslation.py --model DIR and set the printed
@@ -16,6 +17,10 @@ MAJOR_BELOW = 20.0
 MINOR_BELOW = 32.0
 # Forced decoding: mean log-probability per source token given the French.
 SCORE_MAJOR_BELOW = -4.0
+# Below this the back-translation shares almost nothing with the source: a hallucination.
+HALLUCINATION_BELOW = 10.0
+# Length deviation (Gale-Church z) that turns a low chrF into an omission or an addition.
+LENGTH_Z = 2.0
 
 
 class BackTranslationCheck(Check):
@@ -30,6 +35,8 @@ class BackTranslationCheck(Check):
     major_below = MAJOR_BELOW
     minor_below = MINOR_BELOW
     score_major_below = SCORE_MAJOR_BELOW
+    hallucination_below = HALLUCINATION_BELOW
+    length_z = LENGTH_Z
     min_source_chars = 20  # chrF of very short strings says little
 
     def run(self, data: CheckInput):
@@ -46,8 +53,20 @@ class BackTranslationCheck(Check):
                 evidence["forced_score"] = round(score, 3)
             low_score = score is not None and score < self.score_major_below
             if chrf < self.major_below or (chrf < self.minor_below and low_score):
-                yield self.flag(content[0], f"back-translation far from the source (chrF {chrf:.1f})",
-                                source_text=pair.source_text, evidence=evidence)
+                category, what = self._diagnose(chrf, len(source), sum(len(s.text) for s in content))
+                evidence["diagnosis"] = what
+                yield self.flag(content[0], f"back-translation far from the source (chrF {chrf:.1f}): {what}",
+                                source_text=pair.source_text, evidence=evidence, category=category)
             elif chrf < self.minor_below:
                 yield self.flag(content[0], f"back-translation differs from the source (chrF {chrf:.1f})",
                                 source_text=pair.source_text, evidence=evidence, severity="minor")
+
+    def _diagnose(self, chrf: float, source_chars: int, target_chars: int) -> tuple[str, str]:
+        z = length_z(source_chars, target_chars)
+        if z <= -self.length_z:
+            return OMISSION, "much shorter than the source: content omitted"
+        if z >= self.length_z:
+            return ADDITION, "much longer than the source: content added"
+        if chrf < self.hallucination_below:
+            return MISTRANSLATION, "unrelated to the source: hallucination"
+        return MISTRANSLATION, "meaning differs from the source"

@@ -43,7 +43,7 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     if bt is None:
         from mtqa.pipeline import NO_MODEL_REASON
 
-        console.print(NO_MODEL_REASON, style="dim")
+        console.print(NO_MODEL_REASON, style="dim", soft_wrap=True)
     else:
         console.print(f"back-translation: {escape(bt.model)} ({bt.compute_type}); {bt.translated} translated, "
                       f"{bt.cache_hits} from cache", style="dim")
