@@ -14,7 +14,6 @@ import math
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import ctranslate2
@@ -360,12 +359,9 @@ def test_model_hash_follows_the_content_and_may_come_from_the_manifest(tiny_mode
 
 def test_make_tiny_model_script(tmp_path, tiny_model):
     out = tmp_path / "tiny"
-    start = time.perf_counter()
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "make_tiny_model.py"), str(out)],
                           capture_output=True, text=True, timeout=120)
-    elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
-    print(f"make_tiny_model.py took {elapsed:.2f} s")
     for name in ("model.bin", "config.json", "shared_vocabulary.json", "source.spm", "target.spm", "mtqa-model.json"):
         assert (out / name).is_file(), name
     config = json.loads((out / "config.json").read_text())
@@ -375,4 +371,3 @@ def test_make_tiny_model_script(tmp_path, tiny_model):
     manifest = json.loads((out / "mtqa-model.json").read_text())
     assert manifest["origin"] == "scripts/make_tiny_model.py" and "random" in manifest["note"]
     assert model_hash(out) == model_hash(tiny_model)  # same seed, same bytes
-    assert elapsed < 60
