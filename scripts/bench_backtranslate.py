@@ -32,15 +32,18 @@ What it does
      * CT2 int8 and float32 through `mtqa.translate.BackTranslator` (cache disabled,
        greedy: beam_size 1, inter_threads 1, intra_threads = --threads);
      * the same ctranslate2.Translator called directly ("raw": SentencePiece encode,
-       translate_batch, decode; no cache keys, no dedup), to show the wrapper's cost;
+       translate_batch, decode; no cache keys, no dedup), to show the wrapper's cost
+       (int8 only by default; --raw int8,float32 adds float32, --raw none drops it);
      * transformers `model.generate` (greedy, num_beams 1, do_sample False, float32, under
        torch.inference_mode, torch.set_num_threads(--threads)), with MarianTokenizer
        encoding and batch_decode inside the timing, as the CT2 paths include theirs;
    at batch sizes 1, 16 and 64 sentences: the caller cuts the segments into consecutive
    chunks of that many and hands each chunk to the engine in one call. At each batch size
    all engines time the same segments (--limit caps how many, for the slow batch-1 runs).
-   Runs are interleaved (repeat → batch size → engines, engine order rotated each repeat),
-   with a short pause between runs, and the median of --repeats runs is reported.
+   Runs are interleaved chunk by chunk: each chunk goes to every engine in turn (the order
+   rotating from chunk to chunk and from repeat to repeat), so a burst of load from other jobs
+   on this shared machine falls on all engines alike; an engine's time for a repeat is the
+   sum over its chunks, and the median of --repeats repeats is reported.
    With a CUDA device, CT2 float16 / int8_float16 and transformers float16 on cuda are
    added; without one they are skipped with a note.
 
@@ -84,8 +87,7 @@ ARCH = dict(d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_h
 SPM_VOCAB = 8000           # per SentencePiece model (soft limit: the text may support fewer)
 LANGUAGE_TOKEN = ">>nob<<"  # opus-mt-fr-no is multi-target: the source starts with >>nob<<
 BLOCKED_LOGIT = -10_000.0   # final_logits_bias at </s> and <pad>: never chosen (fits float16)
-DEFAULT_LIMITS = {1: 48, 16: 384, 64: 640}
-PAUSE_S = 0.5               # between timed runs: lets the other engine's OpenMP threads go idle
+DEFAULT_LIMITS = {1: 16, 16: 64, 64: 128}  # segments timed per batch size (fits ~10 min on 2 busy cores)
 
 
 # ---------------------------------------------------------------- input text
@@ -341,8 +343,9 @@ def make_engines(home: Path, args, say) -> tuple[list[Engine], list[str]]:
             engines.append(RawEngine(f"{label} (raw)", "ctranslate2", "raw", compute, device, bt=bt,
                                      max_decoding_length=args.target_tokens))
 
+    raw = {c.strip() for c in args.raw.split(",")} - {"none", ""}
     for compute in ("int8", "float32"):
-        ct2(compute, "cpu", raw=not args.no_raw)
+        ct2(compute, "cpu", raw=compute in raw)
 
     torch.set_num_threads(args.threads)
     with warnings.catch_warnings():
@@ -432,26 +435,40 @@ class Cell:
 
 def measure(engines: list[Engine], texts: list[str], batch_sizes: list[int], limits: dict[int, int],
             repeats: int, target_tokens: int, say) -> dict[tuple[str, int], Cell]:
+    """Time every engine on the same chunks, interleaved chunk by chunk.
+
+    The machine is shared: other jobs come and go within seconds. So rather than one engine
+    running all its chunks and then the next engine, every chunk is given to every engine in
+    turn (the order rotating from chunk to chunk and from repeat to repeat) and each engine's
+    times are summed; a burst of outside load then falls on all engines alike. One repeat
+    gives one total per engine and batch size; the median of the repeats is reported."""
     cells: dict[tuple[str, int], Cell] = {}
     for b in batch_sizes:
         for e in engines:
             cells[e.name, b] = Cell(e, b, min(limits.get(b, len(texts)), len(texts)))
     for rep in range(repeats):
         for b in batch_sizes:
-            order = engines[rep % len(engines):] + engines[:rep % len(engines)]
-            for e in order:
-                cell = cells[e.name, b]
-                chunks = chunked(texts[:cell.segments], b)
-                time.sleep(PAUSE_S)
-                start = time.perf_counter()
-                n, tokens, _ = e.run(chunks)
-                elapsed = time.perf_counter() - start
-                if n != cell.segments or (tokens is not None and tokens != n * target_tokens):
+            n_segments = cells[engines[0].name, b].segments
+            chunks = chunked(texts[:n_segments], b)
+            totals = {e.name: 0.0 for e in engines}
+            done = {e.name: [0, 0] for e in engines}
+            for i, chunk in enumerate(chunks):
+                k = (rep + i) % len(engines)
+                for e in engines[k:] + engines[:k]:
+                    start = time.perf_counter()
+                    n, tokens, _ = e.run([chunk])
+                    totals[e.name] += time.perf_counter() - start
+                    done[e.name][0] += n
+                    done[e.name][1] += n * target_tokens if tokens is None else tokens
+            for e in engines:
+                n, tokens = done[e.name]
+                if n != n_segments or tokens != n * target_tokens:
                     raise SystemExit(f"bench_backtranslate: {e.name} at batch {b} gave {n} sentences, "
                                      f"{tokens} tokens")
-                cell.times.append(elapsed)
+                cells[e.name, b].times.append(totals[e.name])
                 say(f"repeat {rep + 1}/{repeats} batch {b:>3} {e.name:<36} {n:>4} sentences "
-                    f"{elapsed:7.2f} s  {n / elapsed:7.2f} sent/s")
+                    f"{totals[e.name]:7.2f} s  {n / totals[e.name]:7.2f} sent/s")
+            say(f"load average {os.getloadavg()[0]:.2f}")
     return cells
 
 
@@ -545,21 +562,24 @@ def report(args, argv: list[str], info: dict, engines: list[Engine], cells, chec
     out += [f"- {line}" for line in notes]
     out.append(f"- run time: {timing['total']:.0f} s in all (model build/convert {timing['build']:.0f} s"
                f"{' — cached' if timing['build'] < 5 else ''}, loading {timing['load']:.0f} s, "
-               f"verification {timing['verify']:.0f} s, timed runs incl. pauses {timing['measure']:.0f} s)")
+               f"verification {timing['verify']:.0f} s, timed runs {timing['measure']:.0f} s)")
     return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- main
 
-def parse_limits(values: list[str] | None) -> dict[int, int]:
-    limits = dict(DEFAULT_LIMITS)
+def parse_limits(values: list[str] | None, batch_sizes: list[int]) -> dict[int, int]:
+    """--limit B=N (batch size B times the first N segments) or a bare N (every batch size)."""
+    limits = {b: DEFAULT_LIMITS[b] for b in batch_sizes if b in DEFAULT_LIMITS}
     for value in values or []:
-        if "=" in value:
-            b, n = value.split("=", 1)
-            limits[int(b)] = int(n)
-        else:  # one number: every batch size
-            limits = {b: int(value) for b in (*limits, 1, 16, 64)}
-            limits["*"] = int(value)
+        try:
+            if "=" in value:
+                b, n = value.split("=", 1)
+                limits[int(b)] = int(n)
+            else:
+                limits = {b: int(value) for b in batch_sizes}
+        except ValueError:
+            raise SystemExit(f"bench_backtranslate: --limit {value!r}: expected B=N or N") from None
     return limits
 
 
@@ -579,15 +599,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0, help="threads per engine (default: usable cores)")
     parser.add_argument("--vocab-size", type=int, default=58101)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--verify-segments", type=int, default=64)
-    parser.add_argument("--no-raw", action="store_true", help="leave out the raw ctranslate2 rows")
+    parser.add_argument("--verify-segments", type=int, default=32,
+                        help="segments in the untimed verification pass (at the largest batch size)")
+    parser.add_argument("--raw", default="int8",
+                        help="compute types that also get a raw ctranslate2 row, comma-separated, or none "
+                             "(default int8)")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--out", type=Path, help="also write the markdown to this file")
     args = parser.parse_args(argv)
     args.batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
-    limits = parse_limits(args.limit)
-    if "*" in limits:
-        limits = {b: limits["*"] for b in args.batch_sizes}
+    limits = parse_limits(args.limit, args.batch_sizes)
     if not args.threads:
         try:
             args.threads = len(os.sched_getaffinity(0))
@@ -631,9 +652,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def logging_quiet() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import transformers
 
     transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
 
 
 if __name__ == "__main__":

@@ -131,3 +131,17 @@ def test_similarity_answers_single_and_joined_segments():
     assert sim("En setning her. En annen der.", "Une phrase ici. Une autre là.") == pytest.approx(1.0)
     assert sim("Noe helt annet.", "Une phrase ici.") < 0.5
     assert sentence_chrf("", "x") == 0.0
+
+
+
+def test_merged_beads_do_not_hide_a_bad_pair():
+    """The similarity must be on one scale for single and merged beads; otherwise the aligner
+    merges a bad pair into a good one and the meaning check sees a fine 2-2 bead."""
+    nb = ("Russland har registrert totalt mange saker om soldater som nekter å kjempe.",
+          "Presidenten sendte en hilsen til soldatene ved fronten.")
+    fr = ("La Russie a enregistré au total de nombreux cas de soldats refusant de combattre.",
+          "Le Premier ministre a fait hier un discours sur l'économie du pays.")
+    table = {fr[0]: nb[0], fr[1]: "Statsministeren holdt en tale om økonomien i landet i går."}
+    result = check_article(Document("fr", fr), Document("nb", nb), translator=FakeTranslator(table))
+    assert [b.kind for b in result.beads] == ["1-1", "1-1"]
+    assert result.bead_chrf[0] == pytest.approx(100.0) and result.bead_chrf[1] < 32
