@@ -155,6 +155,10 @@ def segment_line(text: str, line_no: int, lang: str, first_index: int = 0, *, fi
         if furniture.is_credit(piece) or (in_credits and is_heading_shaped(piece)):
             in_credits = True
             add(s, e, CREDIT)
+        elif furniture.ui_language(piece):
+            add(s, e, UI)
+        elif furniture.has_teaser_prefix(piece):
+            add(s, e, TEASER)  # "Lire aussi : …" inside a paragraph
         elif kicker or has_credit:
             add(s, e, CAPTION, kicker if s == 0 else "")
         elif quoted or _DASH_QUOTE_RE.match(piece) or piece.startswith(("«", "“", '"')):

@@ -87,7 +87,7 @@ ARCH = dict(d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_h
 SPM_VOCAB = 8000           # per SentencePiece model (soft limit: the text may support fewer)
 LANGUAGE_TOKEN = ">>nob<<"  # opus-mt-fr-no is multi-target: the source starts with >>nob<<
 BLOCKED_LOGIT = -10_000.0   # final_logits_bias at </s> and <pad>: never chosen (fits float16)
-DEFAULT_LIMITS = {1: 16, 16: 64, 64: 128}  # segments timed per batch size (fits ~10 min on 2 busy cores)
+DEFAULT_LIMITS = {1: 24, 16: 96, 64: 192}  # segments timed per batch size (fits ~10 min on 2 busy cores)
 
 
 # ---------------------------------------------------------------- input text

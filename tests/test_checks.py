@@ -154,3 +154,12 @@ def test_check_input_without_source_pairs_each_segment_alone():
     segs = segment_document(Document("fr", ("Une phrase. Une autre.",)), "fr")
     data = CheckInput(target=segs)
     assert [p.target_text for p in data.pairs] == ["Une phrase.", "Une autre."]
+
+
+def test_negation_lost_or_added():
+    nb = ["Zayat ble ikke skadet i ulykken.", "Politiet fant våpen i bilen."]
+    lost = ["Zayat a été blessé dans l'accident.", "La police a trouvé des armes dans la voiture."]
+    added = ["Zayat n'a pas été blessé dans l'accident.", "La police n'a pas trouvé d'armes dans la voiture."]
+    assert [f.line for f in run("negation", nb, lost)] == [1]
+    assert [f.line for f in run("negation", nb, added)] == [2]
+    assert run("negation", ["Det var ingen i leiligheten."], ["Personne n'était dans l'appartement."]) == []

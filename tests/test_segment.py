@@ -58,3 +58,10 @@ def test_ui_string_alone_on_a_line_and_teaser_prefix():
     doc = Document("x", ("Første avsnitt er her.", "Les også: Slik gikk det", "Vis mer"))
     kinds = [s.kind for s in segment_document(doc, "nb")]
     assert kinds == ["body", "teaser", "ui"]
+
+
+def test_furniture_inside_a_paragraph():
+    line = "La pluie est tombée toute la nuit. Lire aussi : Tempête sur la côte. Les routes sont fermées."
+    kinds = [(s.kind, s.text) for s in segment_line(line, 1, "fr")]
+    assert kinds[1] == ("teaser", "Lire aussi : Tempête sur la côte.")
+    assert kinds[0][0] == kinds[2][0] == "body"

@@ -14,6 +14,7 @@ from mtqa.checks.furniture import CreditCheck, HashtagCheck, InterfaceTextCheck,
 from mtqa.checks.grammar import GrammarCheck
 from mtqa.checks.language import UntranslatedCheck
 from mtqa.checks.length import LengthCheck
+from mtqa.checks.negation import NegationCheck
 from mtqa.checks.numbers import NumberCheck
 from mtqa.checks.quotation import QuotationCheck
 from mtqa.checks.senses import WordSenseCheck
@@ -22,7 +23,7 @@ from mtqa.checks.tense import TenseCheck
 REGISTRY: dict[str, type[Check]] = {
     cls.name: cls
     for cls in (
-        NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
+        NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, NegationCheck, UntranslatedCheck, LengthCheck, InterfaceTextCheck, CreditCheck,
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
         BackTranslationCheck,
     )
