@@ -88,6 +88,18 @@ def closest_word(name: str, target: str) -> tuple[str, float]:
     return best, best_ratio
 
 
+def gallicised(name: str, word: str) -> bool:
+    """Does `word` look like `name` given a French form: same stem, accents and ending changed
+    (Sevilla -> Séville, Somalia -> Somalie, Palermo -> Palerme, Singapore -> Singapour)?"""
+    a, b = _fold(name), _fold(word)
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return common >= max(4, int(0.6 * min(len(a), len(b)))) and len(a) - common <= 3 and len(b) - common <= 4
+
+
 def _must_keep(seg: Segment, start: int, name: str) -> bool:
     """Is this a name that a translation must copy as it is (credit, outlet, organisation)?"""
     if seg.kind == CREDIT or find_outlets(name):
@@ -104,8 +116,9 @@ class NamedEntityCheck(Check):
     name = "named-entity"
     category = NAMED_ENTITY
     severity = "major"           # an organisation/outlet/brand name altered
-    altered_severity = "minor"   # other names altered (may be an accepted French form)
-    missing_severity = "minor"
+    altered_severity = "minor"   # other names spelt differently (Stewart -> Steward)
+    gallicised_severity = "info" # French ending/accents or a common noun (Sevilla -> Séville, University -> université)
+    missing_severity = "info"    # names are often rendered by a description or a pronoun
     needs_source = True
 
     def run(self, data: CheckInput):
@@ -130,11 +143,14 @@ class NamedEntityCheck(Check):
                         seg = next((s for s in pair.target if word in s.text), pair.target[0])
                         i = seg.text.find(word)
                         must_keep = _must_keep(src_seg, found.start, name) and word[:1].isupper()
-                        why = ("names of organisations, outlets and brands are not translated" if must_keep
-                               else "check it is the accepted French form")
+                        if must_keep:
+                            severity, why = self.severity, "names of organisations, outlets and brands are not translated"
+                        elif not word[:1].isupper() or gallicised(name, word):
+                            severity, why = self.gallicised_severity, "probably its French form; check it is the accepted one"
+                        else:
+                            severity, why = self.altered_severity, "spelling differs from the source"
                         yield self.flag(seg, f"name {name!r} altered to {word!r}: {why}",
-                                        source_text=pair.source_text,
-                                        severity=self.severity if must_keep else self.altered_severity,
+                                        source_text=pair.source_text, severity=severity,
                                         evidence={"source_name": name, "target_word": word,
                                                   "similarity": round(ratio, 3), "organisation": must_keep},
                                         span=(seg.start + i, seg.start + i + len(word)))
