@@ -423,6 +423,7 @@ class Cell:
     batch: int
     segments: int
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)   # process CPU seconds (all threads) per repeat
 
     @property
     def median(self) -> float:
@@ -451,13 +452,15 @@ def measure(engines: list[Engine], texts: list[str], batch_sizes: list[int], lim
             n_segments = cells[engines[0].name, b].segments
             chunks = chunked(texts[:n_segments], b)
             totals = {e.name: 0.0 for e in engines}
+            cpu = {e.name: 0.0 for e in engines}
             done = {e.name: [0, 0] for e in engines}
             for i, chunk in enumerate(chunks):
                 k = (rep + i) % len(engines)
                 for e in engines[k:] + engines[:k]:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     n, tokens, _ = e.run([chunk])
                     totals[e.name] += time.perf_counter() - start
+                    cpu[e.name] += time.process_time() - start_cpu
                     done[e.name][0] += n
                     done[e.name][1] += n * target_tokens if tokens is None else tokens
             for e in engines:
@@ -466,6 +469,7 @@ def measure(engines: list[Engine], texts: list[str], batch_sizes: list[int], lim
                     raise SystemExit(f"bench_backtranslate: {e.name} at batch {b} gave {n} sentences, "
                                      f"{tokens} tokens")
                 cells[e.name, b].times.append(totals[e.name])
+                cells[e.name, b].cpu.append(cpu[e.name])
                 say(f"repeat {rep + 1}/{repeats} batch {b:>3} {e.name:<36} {n:>4} sentences "
                     f"{totals[e.name]:7.2f} s  {n / totals[e.name]:7.2f} sent/s")
             say(f"load average {os.getloadavg()[0]:.2f}")
@@ -474,7 +478,7 @@ def measure(engines: list[Engine], texts: list[str], batch_sizes: list[int], lim
 
 # ---------------------------------------------------------------- reporting
 
-def machine_info(threads: int) -> list[tuple[str, str]]:
+def machine_info(threads: int, ct2_model: Path) -> list[tuple[str, str]]:
     import ctranslate2
     import sentencepiece
     import torch
@@ -505,6 +509,7 @@ def machine_info(threads: int) -> list[tuple[str, str]]:
         capability = "?"
     return [
         ("CPU", f"{cpu} ({flags or 'no AVX2'})"),
+        ("CTranslate2 CPU backends", ct2_backends(ct2_model)),
         ("cores usable", f"{usable} (os.cpu_count {os.cpu_count()}); threads used per engine: {threads}"),
         ("OS / Python", f"{platform.system()} {platform.release()} / {platform.python_version()}"),
         ("ctranslate2", f"{ctranslate2.__version__} (CPU compute types: "
@@ -514,6 +519,25 @@ def machine_info(threads: int) -> list[tuple[str, str]]:
         ("transformers", transformers.__version__),
         ("sentencepiece", sentencepiece.__version__),
     ]
+
+
+def ct2_backends(model: Path) -> str:
+    """What CTranslate2 logs about its CPU kernels (ISA, MKL or oneDNN), from a child process."""
+    import subprocess
+
+    code = "import ctranslate2, sys; ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')"
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(model)], capture_output=True, text=True,
+                              timeout=120, env=dict(os.environ, CT2_VERBOSE="1"))
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    keep = []
+    for line in done.stderr.splitlines():
+        text = line.split("[info]", 1)[-1].strip().lstrip("- ").strip()
+        if text.startswith(("Selected ISA", "Use Intel MKL", "SGEMM backend", "GEMM_S8 backend",
+                            "Selected compute type")):
+            keep.append(text)
+    return "; ".join(keep) or "?"
 
 
 def report(args, argv: list[str], info: dict, engines: list[Engine], cells, checks: list[str], notes: list[str],
@@ -535,24 +559,31 @@ def report(args, argv: list[str], info: dict, engines: list[Engine], cells, chec
                f"leading segments. Median of {args.repeats} interleaved runs; the spread is the "
                f"slowest–fastest run.\n")
     out.append("| engine | batch | segments | median s | sentences/s | target tokens/s | spread sent/s | "
-               "× transformers |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+               "sentences per CPU-s | × transformers |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for b in args.batch_sizes:
         hf = cells.get(("transformers float32 (generate)", b))
         for e in engines:
             c = cells[e.name, b]
             rates = [c.segments / t for t in c.times]
             ratio = f"{c.rate / hf.rate:.2f}×" if hf and e.device == "cpu" else "–"
+            per_cpu = c.segments / statistics.median(c.cpu)
             out.append(f"| {e.name} | {b} | {c.segments} | {c.median:.2f} | {c.rate:.2f} | {c.rate * n_tok:.0f} | "
-                       f"{min(rates):.2f}–{max(rates):.2f} | {ratio} |")
+                       f"{min(rates):.2f}–{max(rates):.2f} | {per_cpu:.2f} | {ratio} |")
     out.append("")
-    out.append("Ratios (sentences/s over transformers float32 `generate`, same batch size, same segments):\n")
+    out.append("Ratios: sentences/s over transformers float32 `generate` at the same batch size on the same "
+               "segments, as the ratio of the medians; in brackets the ratio within each repeat (same "
+               "minutes, same outside load):\n")
     cols = [e for e in engines if e.device == "cpu" and e.engine == "ctranslate2"]
     out.append("| batch | " + " | ".join(e.name for e in cols) + " | wrapper cost (raw / BackTranslator, int8) |")
     out.append("| ---: | " + " | ".join("---:" for _ in cols) + " | ---: |")
     for b in args.batch_sizes:
         hf = cells[("transformers float32 (generate)", b)]
-        row = [f"{cells[e.name, b].rate / hf.rate:.2f}×" for e in cols]
+        row = []
+        for e in cols:
+            c = cells[e.name, b]
+            each = ", ".join(f"{h / t:.2f}" for t, h in zip(c.times, hf.times))
+            row.append(f"**{c.rate / hf.rate:.2f}×** ({each})")
         raw, bt = cells.get(("CT2 int8 (raw)", b)), cells.get(("CT2 int8 (BackTranslator)", b))
         wrap = f"{raw.rate / bt.rate:.3f}" if raw and bt else "–"
         out.append(f"| {b} | " + " | ".join(row) + f" | {wrap} |")
@@ -642,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     t_measure = time.perf_counter() - t0 - t_build - t_load - t_verify
     timing = {"total": time.perf_counter() - t0, "build": t_build, "load": t_load, "verify": t_verify,
               "measure": t_measure}
-    text = report(args, argv, info, engines, cells, checks, notes, machine_info(args.threads),
+    text = report(args, argv, info, engines, cells, checks, notes, machine_info(args.threads, home / "ct2-int8"),
                   (load_start, os.getloadavg()), timing)
     print(text)
     if args.out:

@@ -163,3 +163,27 @@ def test_negation_lost_or_added():
     assert [f.line for f in run("negation", nb, lost)] == [1]
     assert [f.line for f in run("negation", nb, added)] == [2]
     assert run("negation", ["Det var ingen i leiligheten."], ["Personne n'était dans l'appartement."]) == []
+
+
+def test_numbers_accept_unit_conversions():
+    nb = ["Stormen var rundt 3 000 kilometer fra Miami, med vind på 40 miles i timen."]
+    fr = ["La tempête était à environ 3 900 km de Miami, avec des vents de 64 km/h."]
+    assert run("numbers", ["Det var 90 grader Fahrenheit."], ["Il faisait 32 °C."]) == []
+    assert [f.evidence["missing"] for f in run("numbers", nb, fr)] == [["3000"]]
+
+
+def test_named_entity_replaced_by_another_name_is_major():
+    nb = ["Forskerne i Kenya fant fossilet i fjor."]
+    fr = ["Les chercheurs de Hooke ont trouvé le fossile l'an dernier."]
+    flags = run("named-entity", nb, fr)
+    assert [(f.severity, f.evidence.get("target_name")) for f in flags] == [("major", "Hooke")]
+    # A French capitalised noun for a source name is a translation, not a replacement.
+    assert [f.severity for f in run("named-entity", ["Gud skapte verden."], ["Dieu a créé le monde."])
+            if f.severity == "major"] == []
+
+
+def test_kicker_without_source_kicker_is_major():
+    nb = ["Første avsnitt her.", "Soldater i krigen ved fronten ble skadet."]
+    fr = ["Premier paragraphe ici.", "COMBATS DURS : Des soldats ont été blessés au front."]
+    flags = run("kicker", nb, fr)
+    assert [(f.line, f.severity) for f in flags] == [(2, "major")]

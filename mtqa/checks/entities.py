@@ -88,6 +88,57 @@ def closest_word(name: str, target: str) -> tuple[str, float]:
     return best, best_ratio
 
 
+def _explained_by_source(name: str, source_text: str, source_folded: str) -> bool:
+    """Is a target-side name accounted for by the source (same name, exonym, transliteration)?"""
+    folded = _fold(name)
+    if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", source_folded):
+        return True
+    for src_name, forms in exonyms().items():
+        if any(_fold(f) == folded or _fold(f).startswith(folded) for f in forms) and src_name in source_folded:
+            return True
+    for word in re.findall(r"[^\W\d_][\w’'\-]*", source_text):
+        if difflib.SequenceMatcher(None, folded, _fold(word)).ratio() >= NEAR_MISS or folded in transliterations(word):
+            return True
+    return False
+
+
+# Nouns French capitalises in running text (institutions, celestial bodies, points of the compass,
+# titles): a translation of a source word, not a stray name.
+_FRENCH_CAPITALISED_NOUNS = frozenset(
+    "terre lune soleil etat etats sud nord est ouest dieu roi reine chambre senat eglise president prince "
+    "princesse empereur pape parlement gouvernement assemblee republique royaume union nations conseil cour "
+    "ministere armee marine academie universite ecole musee bourse premier ministre".split())
+
+
+def _in_name_sequence(text: str, start: int, end: int) -> bool:
+    """Part of a multi-word name ("Mister Rogers' Neighborhood", "Oversight Committee")?"""
+    before = text[:start].rstrip().split()
+    after = text[end:].lstrip().split()
+    return bool(before and before[-1][:1].isupper() and not before[-1].endswith((".", ":"))) or \
+        bool(after and after[0][:1].isupper())
+
+
+def replaceable(name: str, text: str, start: int) -> bool:
+    """A single-word name that a translation keeps or adapts, not an acronym (acronyms are
+    translated: ADD -> TDA) nor a word of a multi-word name (often translated word by word)."""
+    return not name.isupper() and not _in_name_sequence(text, start, start + len(name))
+
+
+def _unexplained_name(source_text: str, targets) -> tuple[Segment, object] | None:
+    """A name in the translation that nothing in the source accounts for: a name put in place
+    of the source's ("Kenya" -> "Hooke")."""
+    source_folded = _fold(source_text)
+    for seg in targets:
+        for found in find_names(seg.text):
+            word = found.text
+            if (len(word) < 3 or (seg.kicker and word in seg.kicker) or not replaceable(word, seg.text, found.start)
+                    or "-" in word or _fold(word) in _FRENCH_CAPITALISED_NOUNS):
+                continue
+            if not _explained_by_source(word, source_text, source_folded):
+                return seg, found
+    return None
+
+
 def gallicised(name: str, word: str) -> bool:
     """Does `word` look like `name` given a French form: same stem, accents and ending changed
     (Sevilla -> Séville, Somalia -> Somalie, Palermo -> Palerme, Singapore -> Singapour)?"""
@@ -154,8 +205,17 @@ class NamedEntityCheck(Check):
                                         evidence={"source_name": name, "target_word": word,
                                                   "similarity": round(ratio, 3), "organisation": must_keep},
                                         span=(seg.start + i, seg.start + i + len(word)))
-                    elif ratio < 0.5 and len(name) >= 4:
-                        yield self.flag(pair.target[0], f"name {name!r} not found in the translation",
-                                        source_text=pair.source_text, severity=self.missing_severity,
-                                        evidence={"source_name": name, "closest_word": word,
-                                                  "similarity": round(ratio, 3)})
+                    elif ratio < 0.5 and len(name) >= 3:
+                        stranger = (_unexplained_name(pair.source_text, pair.target)
+                                    if replaceable(name, src_seg.text, found.start) else None)
+                        if stranger is not None:
+                            seg, found_t = stranger
+                            yield self.flag(seg, f"name {name!r} replaced by {found_t.text!r}",
+                                            source_text=pair.source_text, severity=self.severity,
+                                            evidence={"source_name": name, "target_name": found_t.text},
+                                            span=(seg.start + found_t.start, seg.start + found_t.end))
+                        elif len(name) >= 4:
+                            yield self.flag(pair.target[0], f"name {name!r} not found in the translation",
+                                            source_text=pair.source_text, severity=self.missing_severity,
+                                            evidence={"source_name": name, "closest_word": word,
+                                                      "similarity": round(ratio, 3)})

@@ -96,16 +96,22 @@ class KickerCheck(Check):
 
     name = "kicker"
     category = KICKER
-    severity = "minor"
+    severity = "major"          # a caps label the source does not have
+    with_source_severity = "minor"  # a caps label translated from a source kicker: review it
 
     def run(self, data: CheckInput):
         for seg in data.target:
             if seg.kind == CAPTION and seg.kicker:
                 pair = data.pair_of_target.get(seg.index)
                 source_kicker = next((s.kicker for s in (pair.source if pair else ()) if s.kicker), "")
-                message = f"all-caps kicker {seg.kicker!r}"
-                message += f" (source kicker {source_kicker!r})" if source_kicker else ""
-                yield self.flag(seg, message + ": check it reads as intended in French",
-                                source_text=pair.source_text if pair else "",
+                if source_kicker:
+                    message = (f"all-caps kicker {seg.kicker!r} (source kicker {source_kicker!r}): "
+                               "check it reads as intended in French")
+                    severity = self.with_source_severity
+                else:
+                    message = f"all-caps label {seg.kicker!r} with no kicker in the source"
+                    # Only an aligned source without a kicker is evidence; with no source, just ask.
+                    severity = self.severity if pair and pair.source else self.with_source_severity
+                yield self.flag(seg, message, source_text=pair.source_text if pair else "", severity=severity,
                                 evidence={"kicker": seg.kicker, "source_kicker": source_kicker},
                                 span=(seg.start, seg.start + len(seg.kicker)))

@@ -26,7 +26,11 @@ class LengthCheck(Check):
     category = OMISSION
     severity = "major"
     needs_source = True
-    z_threshold = 4.0      # deviations beyond this are flagged
+    # Thresholds from the FLORES nb/fr length model: about 0.4 % of human pairs lie below z = -2.5
+    # and 0.1 % above z = 3.5 (translators expand more often than they condense); with the
+    # 25-character floor they keep `mtqa check` on FLORES human pairs under 3 % of lines flagged.
+    omission_z = 2.5       # flagged when z <= -omission_z
+    addition_z = 3.5       # flagged when z >= addition_z
     min_difference = 25    # ... and only when this many characters are missing or added
 
     def run(self, data: CheckInput):
@@ -41,11 +45,11 @@ class LengthCheck(Check):
                 z = length_z(src_len, tgt_len)
                 diff = tgt_len - src_len * LENGTH_RATIO
                 evidence = {"source_chars": src_len, "target_chars": tgt_len, "z": round(z, 2)}
-                if z <= -self.z_threshold and -diff >= self.min_difference:
+                if z <= -self.omission_z and -diff >= self.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " part of the source may be missing", source_text=pair.source_text,
                                     evidence=evidence)
-                elif z >= self.z_threshold and diff >= self.min_difference:
+                elif z >= self.addition_z and diff >= self.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " text may have been added", source_text=pair.source_text, evidence=evidence,
                                     category=ADDITION)

@@ -105,6 +105,28 @@ def word_values(text: str) -> set[int]:
     return values
 
 
+# Unit conversions translators make (miles -> km, °F -> °C, pounds -> kg, feet -> m, gallons -> l):
+# a number missing on one side is explained by a converted number present on the other.
+_CONVERSIONS = (1.609344, 1 / 1.609344, 0.3048, 1 / 0.3048, 0.453592, 1 / 0.453592, 3.78541, 1 / 3.78541,
+                2.54, 1 / 2.54, 0.9144, 1 / 0.9144, 1.852, 1 / 1.852)
+
+
+def _as_float(value: str) -> float | None:
+    try:
+        return float(value.removesuffix(":00"))
+    except ValueError:
+        return None
+
+
+def converted(a: str, b: str, tolerance: float = 0.06) -> bool:
+    """Is `b` a unit conversion of `a` (rounded, within `tolerance`)?"""
+    x, y = _as_float(a), _as_float(b)
+    if x is None or y is None or x == 0 or y == 0:
+        return False
+    candidates = [x * f for f in _CONVERSIONS] + [(x - 32) * 5 / 9, x * 9 / 5 + 32]
+    return any(c > 0 and abs(c - y) / max(c, y) <= tolerance for c in candidates)
+
+
 def _explained(value: str, other_text: str, other_words: set[int]) -> bool:
     """A digit number missing on the other side may be written there in words or scaled."""
     if value.endswith(":00"):  # "5 heures" / "fem timer"
@@ -145,6 +167,10 @@ class NumberCheck(Check):
             src_words, tgt_words = word_values(src), word_values(tgt)
             missing = sorted(v for v in (src_bag - tgt_bag).elements() if not _explained(v, tgt, tgt_words))
             extra = sorted(v for v in (tgt_bag - src_bag).elements() if not _explained(v, src, src_words))
+            # Conversions pair a missing number with an extra one (or with one the other side already has).
+            pairs_with = list(tgt_bag) + extra
+            missing = [v for v in missing if not any(converted(v, w) for w in pairs_with)]
+            extra = [v for v in extra if not any(converted(w, v) for w in list(src_bag))]
             if not missing and not extra:
                 continue
             seg = next((s for s in pair.target if any(
