@@ -255,7 +255,7 @@ NAME_TRANSLATIONS = {
     "Post": "Poste", "Guardian": "Gardien", "Sun": "Soleil", "Mirror": "Miroir", "Star": "Étoile",
 }
 
-_ACCENT_E = re.compile(r"(?<=[^\W\d_])e(?=[bcdfgklmnprstvz][aeiouy])")
+_ACCENT_E = re.compile(r"(?<=[^\W\d_])e(?=[bcdfgklmnprstvz][aeiouy]|[bcdfgkptv][rl])")
 
 
 def gallicise(name: str) -> str | None:
@@ -275,7 +275,7 @@ def gallicise(name: str) -> str | None:
         new = word + word[-1] + "e"  # Telegram -> Telegramme
     if new is None:
         return None
-    new = new[0] + _ACCENT_E.sub("é", new[1:], count=1)
+    new = _ACCENT_E.sub("é", new)
     result = head + dash + new
     return result if result.lower() != name.lower() else None
 

@@ -68,3 +68,17 @@ def _teaser_prefix_re() -> re.Pattern:
 def has_teaser_prefix(text: str) -> bool:
     """'Les også: …', 'Lire aussi : …'."""
     return bool(_teaser_prefix_re().match(text.strip()))
+
+
+@lru_cache(maxsize=1)
+def _credit_suffix_re() -> re.Pattern:
+    labels = sorted({lab for items in furniture()["credit_labels"].values() for lab in items}, key=len, reverse=True)
+    alts = "|".join(re.escape(lab) for lab in labels)
+    # A credit glued to the end of a paragraph: '… », a-t-il dit. Photo : NTB'
+    return re.compile(rf"(?<=[.!?»”\"])\s+(?:{alts})\s?:\s*[^.!?]{{1,80}}\.?$", re.IGNORECASE)
+
+
+def split_credit_suffix(text: str) -> int | None:
+    """Offset where a trailing credit starts ("… ». Photo : NTB"), if any."""
+    m = _credit_suffix_re().search(text.rstrip())
+    return m.start() if m else None

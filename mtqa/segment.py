@@ -139,6 +139,9 @@ def segment_line(text: str, line_no: int, lang: str, first_index: int = 0, *, fi
     ui_start = furniture.split_ui_suffix(text)
     if ui_start is not None:
         body_end = ui_start
+    credit_start = furniture.split_credit_suffix(text[:body_end])
+    if credit_start is not None:
+        body_end = credit_start
     kicker = ""
     offset = 0
     m = KICKER_RE.match(text)
@@ -165,6 +168,8 @@ def segment_line(text: str, line_no: int, lang: str, first_index: int = 0, *, fi
             add(s, e, QUOTE)
         else:
             add(s, e, BODY)
+    if credit_start is not None:
+        add(credit_start, ui_start if ui_start is not None else len(text), CREDIT)
     if ui_start is not None:
         add(ui_start, len(text), UI)
     return out

@@ -65,3 +65,9 @@ def test_furniture_inside_a_paragraph():
     kinds = [(s.kind, s.text) for s in segment_line(line, 1, "fr")]
     assert kinds[1] == ("teaser", "Lire aussi : Tempête sur la côte.")
     assert kinds[0][0] == kinds[2][0] == "body"
+
+
+def test_credit_and_ui_glued_to_the_end_of_a_paragraph():
+    line = "« Nous restons prudents », a-t-il dit. Photo : Ola Nordmann / NTB Partager sur Facebook"
+    kinds = [(s.kind, s.text) for s in segment_line(line, 1, "fr")]
+    assert kinds[-2:] == [("credit", "Photo : Ola Nordmann / NTB"), ("ui", "Partager sur Facebook")]

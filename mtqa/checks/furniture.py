@@ -27,16 +27,24 @@ class InterfaceTextCheck(Check):
 
 
 class CreditCheck(Check):
-    """Photo/video/reporter credits carried into the article text."""
+    """Photo/video/reporter credits carried into the article text: minor under a caption (the
+    page had a picture there), major when glued to a paragraph of body text."""
 
     name = "credits"
     category = BOILERPLATE
-    severity = "minor"
+    severity = "major"
+    caption_severity = "minor"
 
     def run(self, data: CheckInput):
+        caption_lines = {s.line for s in data.target if s.kind == CAPTION}
         for seg in data.target:
-            if seg.kind == CREDIT:
-                yield self.flag(seg, "credit line carried into the article text", source_text=data.source_text_for(seg))
+            if seg.kind != CREDIT:
+                continue
+            if seg.line in caption_lines or all(s.kind in (CREDIT, UI) for s in data.target if s.line == seg.line):
+                yield self.flag(seg, "caption credit carried into the article text",
+                                source_text=data.source_text_for(seg), severity=self.caption_severity)
+            else:
+                yield self.flag(seg, "credit glued to a paragraph of the article", source_text=data.source_text_for(seg))
 
 
 class TeaserCheck(Check):
