@@ -81,7 +81,10 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 def _mount_subcommands() -> None:
     from mtqa.cli_models import models_app
 
+    from mtqa.cli_eval import eval_cmd
+
     app.add_typer(models_app, name="models", help="Pull, list, verify and remove translation models.")
+    app.command("eval")(eval_cmd)
 
 
 _mount_subcommands()

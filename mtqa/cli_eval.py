@@ -67,8 +67,10 @@ def print_report(report, console: Console) -> None:
                  f" (macro F1 {_fmt(view.macro_f1)}; FP rate on untouched lines {_fmt(view.any_flag.fp_rate)}"
                  f" = {view.any_flag.untouched_flagged}/{view.any_flag.untouched})")
         console.print(scores_table(view, title, "FP rate (set)" if report.kind == "inject" else "FP rate (doc)"))
+    fp_lines = ("untouched lines of the set" if report.kind == "inject"
+                else "lines not labelled with the category (clean or labelled otherwise)")
     console.print(f"support: {labelled} lines; TP/FN: those flagged / not flagged with a detecting category; "
-                  "FP: untouched lines flagged with it; recall any flag: flagged with anything; FP rate: untouched "
+                  f"FP: {fp_lines} flagged with it; recall any flag: flagged with anything; FP rate: untouched "
                   "lines with any flag.")
     if report.kind == "inject":
         console.print("detecting categories: " + "; ".join(

@@ -36,6 +36,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -265,7 +266,10 @@ def gallicise(name: str) -> str | None:
     head, dash, last = name.rpartition("-")
     word = last
     low = word.lower()
-    rules = (("ia", "ie"), ("us", "e"), ("er", "ère"), ("en", "ène"), ("a", "e"), ("o", "ie"), ("y", "ie"))
+    if len(word) < 5:
+        return None  # "Sol" -> "Solle" is noise, not a gallicised name
+    rules = (("ia", "ie"), ("us", "e"), ("er", "ère"), ("en", "ène"), ("go", "gie"), ("a", "e"), ("o", "e"),
+             ("y", "ie"))
     new = None
     for end, repl in rules:
         if low.endswith(end) and len(word) > len(end) + 2:
@@ -429,8 +433,13 @@ def _drop_tokens(text: str, start: int, end: int) -> str:
     return out
 
 
+_NOT_PARTICIPLES = frozenset({"avant", "pendant", "durant", "maintenant", "cependant", "enfant", "important",
+                              "étudiant", "restaurant", "habitant", "combattant", "manifestant", "suivant"})
+
+
 def _is_participle(token: str) -> bool:
-    return bool(re.match(r"^[^\W\d_]{3,}ant$", token)) and token.lower() not in {"avant", "pendant", "durant", "maintenant", "cependant", "néanmoins", "enfant", "important", "étudiant"}
+    """A present participle opening a trailing clause ("provoquant la fermeture ...")."""
+    return bool(re.match(r"^[^\W\d_]{3,}ant$", token)) and token.lower() not in _NOT_PARTICIPLES
 
 
 def _omission_candidates(tokens: list[str]) -> list[tuple[int, int]]:
@@ -555,7 +564,8 @@ def _inject_hallucination(nb: str, fr: str, rng: random.Random, ctx) -> _Change 
     if not donors:
         return None
     j = rng.choice(donors)
-    return _Change(ctx.fr_lines[j], f"French line {j + 1} instead (similar length: {len(ctx.fr_lines[j])} vs {len(fr)} chars)")
+    donor = ctx.fr_lines[j]
+    return _Change(donor, f"French line {j + 1} instead (similar length: {len(donor)} vs {len(fr)} chars)")
 
 
 _PLAIN_TOKEN = re.compile(r"^[^\W\d_][\w'’\-]*$")
@@ -658,8 +668,11 @@ def _negation_additions(fr: str, rng: random.Random) -> list[tuple[str, str]]:
             continue
         if verb == "peut" and fr[m.end():m.end() + 1] == "-":
             continue
-        neg = "pas" if rng.random() < 0.7 else "plus"
         after = fr[m.end():]
+        # "ne ... plus" reads naturally with a simple tense; before a past participle, "pas".
+        participle = re.match(r"\s+[^\W\d_]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ert|erte)(?![\w'’-])",
+                              after)
+        neg = "pas" if participle or rng.random() < 0.7 else "plus"
         if re.match(r"\s+(?:pas|plus|jamais|rien|guère|point)\b", after):
             continue
         prev_text = before[:q]
@@ -1140,7 +1153,7 @@ class EvalReport:
     wall_seconds: float
     systems: "SystemsReport | None" = None
 
-    @property
+    @cached_property
     def views(self) -> dict[str, ViewScores]:
         """Scores at the requested threshold first, then the other usual ones (minor, major)."""
         thresholds = [self.min_severity] + [v for v in VIEWS if v != self.min_severity]
@@ -1353,6 +1366,7 @@ class SystemScore:
     lines_flagged: int             # lines with a flag at >= minor
     lines_flagged_major: int
     per_category: dict[str, int]   # lines with a flag of that category at >= minor
+    per_check: dict[str, int]      # lines with a flag of that check at >= minor
     mean_score: float
     mean_chrf: float | None
     tau_b: float | None            # mtqa line score vs sentence chrF against fr.txt
@@ -1362,6 +1376,7 @@ class SystemScore:
         return {"system": self.system, "lines": self.lines, "flags": self.flags,
                 "flags_per_line": round(self.flags / self.lines, 4), "lines_flagged": self.lines_flagged,
                 "lines_flagged_major": self.lines_flagged_major, "per_category": self.per_category,
+                "per_check": self.per_check,
                 "mean_score": round(self.mean_score, 4),
                 "mean_chrf": None if self.mean_chrf is None else round(self.mean_chrf, 2),
                 "kendall_tau_b": _round(self.tau_b)}
@@ -1419,8 +1434,10 @@ def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, syste
     for (s, lines), (flags, _run, _skipped, seconds) in zip(outputs.items(), results):
         counted = [f for f in flags if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["minor"]]
         per_cat: dict[str, set[int]] = {}
+        per_check: dict[str, set[int]] = {}
         for f in counted:
             per_cat.setdefault(f.category, set()).add(f.line)
+            per_check.setdefault(f.check, set()).add(f.line)
         scores = line_scores(flags, len(lines))
         if s == "human":
             chrf, tau = None, None
@@ -1431,5 +1448,6 @@ def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, syste
             s, len(lines), len(counted), len({f.line for f in counted}),
             len({f.line for f in flags if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["major"]}),
             {c: len(per_cat[c]) for c in FLAG_CATEGORIES if c in per_cat},
+            {c: len(per_check[c]) for c in sorted(per_check)},
             sum(scores) / len(scores), chrf, tau, seconds))
     return SystemsReport(rows, chrf_signature(), str(flores_dir), time.perf_counter() - t0)

@@ -87,7 +87,7 @@ ARCH = dict(d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_h
 SPM_VOCAB = 8000           # per SentencePiece model (soft limit: the text may support fewer)
 LANGUAGE_TOKEN = ">>nob<<"  # opus-mt-fr-no is multi-target: the source starts with >>nob<<
 BLOCKED_LOGIT = -10_000.0   # final_logits_bias at </s> and <pad>: never chosen (fits float16)
-DEFAULT_LIMITS = {1: 24, 16: 96, 64: 192}  # segments timed per batch size (fits ~10 min on 2 busy cores)
+DEFAULT_LIMITS = {1: 16, 16: 64, 64: 128}  # segments timed per batch size (fits ~10 min on 2 busy cores)
 
 
 # ---------------------------------------------------------------- input text
@@ -433,6 +433,11 @@ class Cell:
     def rate(self) -> float:
         return self.segments / self.median
 
+    def speedup(self, other: "Cell") -> float:
+        """Median over repeats of other's time / this one's in the same repeat (paired: same
+        minutes, same outside load), i.e. how many times this one's sentences/s."""
+        return statistics.median(o / t for t, o in zip(self.times, other.times))
+
 
 def measure(engines: list[Engine], texts: list[str], batch_sizes: list[int], limits: dict[int, int],
             repeats: int, target_tokens: int, say) -> dict[tuple[str, int], Cell]:
@@ -556,8 +561,9 @@ def report(args, argv: list[str], info: dict, engines: list[Engine], cells, chec
                f"({info['real_tokens']} real SentencePiece pieces + fillers); every sentence decodes exactly "
                f"{n_tok} target tokens (greedy, beam 1) in every engine. Input: first "
                f"{args.segments} FLORES-200 dev fr.txt lines; at each batch size all engines time the same "
-               f"leading segments. Median of {args.repeats} interleaved runs; the spread is the "
-               f"slowest–fastest run.\n")
+               f"leading segments. Median of {args.repeats} repeats, interleaved chunk by chunk; "
+               f"spread: slowest–fastest repeat; sentences per CPU-s: per second of this process's CPU time "
+               f"(all its threads).\n")
     out.append("| engine | batch | segments | median s | sentences/s | target tokens/s | spread sent/s | "
                "sentences per CPU-s | × transformers |")
     out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -566,14 +572,14 @@ def report(args, argv: list[str], info: dict, engines: list[Engine], cells, chec
         for e in engines:
             c = cells[e.name, b]
             rates = [c.segments / t for t in c.times]
-            ratio = f"{c.rate / hf.rate:.2f}×" if hf and e.device == "cpu" else "–"
+            ratio = f"{c.speedup(hf):.2f}×" if hf and e.device == "cpu" else "–"
             per_cpu = c.segments / statistics.median(c.cpu)
             out.append(f"| {e.name} | {b} | {c.segments} | {c.median:.2f} | {c.rate:.2f} | {c.rate * n_tok:.0f} | "
                        f"{min(rates):.2f}–{max(rates):.2f} | {per_cpu:.2f} | {ratio} |")
     out.append("")
     out.append("Ratios: sentences/s over transformers float32 `generate` at the same batch size on the same "
-               "segments, as the ratio of the medians; in brackets the ratio within each repeat (same "
-               "minutes, same outside load):\n")
+               "segments. Each repeat gives one ratio (both engines timed in the same minutes, under the same "
+               "outside load); in bold the median of the repeats, in brackets each repeat:\n")
     cols = [e for e in engines if e.device == "cpu" and e.engine == "ctranslate2"]
     out.append("| batch | " + " | ".join(e.name for e in cols) + " | wrapper cost (raw / BackTranslator, int8) |")
     out.append("| ---: | " + " | ".join("---:" for _ in cols) + " | ---: |")
@@ -583,9 +589,9 @@ def report(args, argv: list[str], info: dict, engines: list[Engine], cells, chec
         for e in cols:
             c = cells[e.name, b]
             each = ", ".join(f"{h / t:.2f}" for t, h in zip(c.times, hf.times))
-            row.append(f"**{c.rate / hf.rate:.2f}×** ({each})")
+            row.append(f"**{c.speedup(hf):.2f}×** ({each})")
         raw, bt = cells.get(("CT2 int8 (raw)", b)), cells.get(("CT2 int8 (BackTranslator)", b))
-        wrap = f"{raw.rate / bt.rate:.3f}" if raw and bt else "–"
+        wrap = f"{raw.speedup(bt):.3f}" if raw and bt else "–"
         out.append(f"| {b} | " + " | ".join(row) + f" | {wrap} |")
     out.append("")
     out.append("Checks (untimed verification pass):\n")

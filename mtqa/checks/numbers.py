@@ -20,14 +20,16 @@ NUMBER_WORDS = {
         "hundre": 100, "hundrevis": 100, "tusen": 1000, "tusenvis": 1000, "million": 1000000,
         "første": 1, "andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
         "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "dobbelt": 2, "halvparten": 50, "halv": 50,
-        "dusin": 12, "par": 2, "en": 1, "et": 1, "ei": 1,
+        "dusin": 12, "par": 2,
     },
     "fr": {
+        # "un"/"une" are also articles, but only ever explain a source digit 1 (never an extra one):
+        # the Norwegian articles "en"/"et"/"ei" are left out so they cannot excuse a changed number.
         "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
         "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
         "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20, "trente": 30,
         "quarante": 40, "cinquante": 50, "soixante": 60, "soixante-dix": 70, "quatre-vingt": 80,
-        "quatre-vingts": 80, "quatre-vingt-dix": 90, "cent": 100, "centaines": 100, "mille": 1000,
+        "quatre-vingts": 80, "quatre-vingt-dix": 90, "cent": 100, "centaines": 100, "mille": 1000, "millier": 1000,
         "milliers": 1000, "million": 1000000, "premier": 1, "première": 1, "deuxième": 2, "second": 2,
         "seconde": 2, "troisième": 3, "quatrième": 4, "cinquième": 5, "sixième": 6, "septième": 7,
         "huitième": 8, "neuvième": 9, "dixième": 10, "double": 2, "moitié": 50, "demi": 50, "douzaine": 12,
@@ -118,6 +120,18 @@ def _as_float(value: str) -> float | None:
         return None
 
 
+# A conversion is only considered for numbers followed by a unit of measure.
+_UNIT_RE = re.compile(
+    r"^\s*(?:\(?[A-Za-z]*\)?\s*-?)(?:°\s?[CF]\b|grader|degrés|km\b|km/t|km/h|kilometer|kilomètres?|mil\b|miles?\b|"
+    r"engelske mil|amerikanske mil|nautiske mil|milles?|fot\b|feet|pieds?|m\b|meter|mètres?|pund|livres?|pounds?|"
+    r"kg\b|kilo|gallons?|liter|litres?|tommer|pouces?|inches|yards?|knop|nœuds?|mph|cm\b)", re.IGNORECASE)
+
+
+def has_unit(text: str, value: str) -> bool:
+    """Is a number of this value in `text` followed by a unit of measure?"""
+    return any(n.value == value and _UNIT_RE.match(text[n.end:n.end + 24]) for n in find_numbers(text))
+
+
 def converted(a: str, b: str, tolerance: float = 0.06) -> bool:
     """Is `b` a unit conversion of `a` (rounded, within `tolerance`)?"""
     x, y = _as_float(a), _as_float(b)
@@ -168,9 +182,10 @@ class NumberCheck(Check):
             missing = sorted(v for v in (src_bag - tgt_bag).elements() if not _explained(v, tgt, tgt_words))
             extra = sorted(v for v in (tgt_bag - src_bag).elements() if not _explained(v, src, src_words))
             # Conversions pair a missing number with an extra one (or with one the other side already has).
-            pairs_with = list(tgt_bag) + extra
-            missing = [v for v in missing if not any(converted(v, w) for w in pairs_with)]
-            extra = [v for v in extra if not any(converted(w, v) for w in list(src_bag))]
+            pairs_with = [w for w in list(tgt_bag) + extra if has_unit(tgt, w)]
+            missing = [v for v in missing if not (has_unit(src, v) and any(converted(v, w) for w in pairs_with))]
+            src_units = [w for w in src_bag if has_unit(src, w)]
+            extra = [v for v in extra if not (has_unit(tgt, v) and any(converted(w, v) for w in src_units))]
             if not missing and not extra:
                 continue
             seg = next((s for s in pair.target if any(
