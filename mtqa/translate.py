@@ -125,17 +125,15 @@ def check_model_dir(path: Path) -> None:
 
 
 def read_manifest(model_dir: Path) -> dict:
-    """The directory's mtqa-model.json, or {} when there is none."""
-    path = model_dir / MANIFEST
-    if not path.is_file():
-        return {}
+    """The directory's mtqa-model.json, or {} when there is none (a broken one is a ModelError)."""
+    from mtqa import models
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path} is not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise ModelError(f"{path} is not a JSON object")
-    return data
+        return models.read_manifest(model_dir) or {}
+    except ModelError:
+        raise
+    except MtqaError as exc:
+        raise ModelError(str(exc)) from None
 
 
 def read_vocabulary(model_dir: Path) -> list[str]:

@@ -297,7 +297,7 @@ def _broken(tiny_model: Path, tmp_path: Path, case: str) -> Path:
     ("transformers", r"holds a Transformers model, not a CTranslate2 one"),
     ("garbage model.bin", r"cannot load the model in .*model"),
     ("garbage source.spm", r"cannot load the SentencePiece models in .*model"),
-    ("bad manifest", r"mtqa-model.json is not valid JSON"),
+    ("bad manifest", r"mtqa-model.json: unreadable manifest"),
 ])
 def test_broken_model_directories_raise_model_error(tiny_model, tmp_path, case, message):
     model = _broken(tiny_model, tmp_path, case)

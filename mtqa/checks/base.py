@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Sequence
 
-from mtqa.document import Segment
+from mtqa.document import HASHTAGS, UI, Segment
 from mtqa.flags import Flag
 
 
@@ -49,6 +49,13 @@ class CheckInput:
             return [AlignedPair((), (seg,)) for seg in self.target]
         return [AlignedPair(tuple(self.source[i] for i in b.source), tuple(self.target[j] for j in b.target))
                 for b in self.beads]
+
+    @cached_property
+    def translated_pairs(self) -> list[AlignedPair]:
+        """Pairs with text on both sides whose translation is not a hashtag line or interface text:
+        what the source-comparing checks (numbers, names, senses…) look at."""
+        return [p for p in self.pairs
+                if p.source and p.target and not any(s.kind in (HASHTAGS, UI) for s in p.target)]
 
     @cached_property
     def pair_of_target(self) -> dict[int, AlignedPair]:

@@ -10,7 +10,7 @@ from importlib import resources
 
 from mtqa.anchors import find_names, strip_accents
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import CREDIT, HASHTAGS, UI, Segment
+from mtqa.document import CREDIT, Segment
 from mtqa.flags import NAMED_ENTITY
 from mtqa.provenance import find_outlets
 
@@ -173,9 +173,7 @@ class NamedEntityCheck(Check):
     needs_source = True
 
     def run(self, data: CheckInput):
-        for pair in data.pairs:
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
+        for pair in data.translated_pairs:
             target = pair.target_text
             target_folded = _fold(target)
             seen: set[str] = set()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import HASHTAGS, UI
 from mtqa.flags import MISTRANSLATION
 
 # Norwegian negators (Bokmål and Nynorsk forms).
@@ -35,9 +34,7 @@ class NegationCheck(Check):
     needs_source = True
 
     def run(self, data: CheckInput):
-        for pair in data.pairs:
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
+        for pair in data.translated_pairs:
             src = negations(pair.source_text, _NB_NEGATION)
             tgt = negations(pair.target_text, _FR_NEGATION)
             if bool(src) == bool(tgt):

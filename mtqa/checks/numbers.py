@@ -7,7 +7,6 @@ from collections import Counter
 
 from mtqa.anchors import find_numbers
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import HASHTAGS, UI
 from mtqa.flags import NUMBER
 
 # Numbers also written as words, so "tre" / "trois" / "3" count as the same number.
@@ -171,9 +170,7 @@ class NumberCheck(Check):
     needs_source = True
 
     def run(self, data: CheckInput):
-        for pair in data.pairs:
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
+        for pair in data.translated_pairs:
             src, tgt = pair.source_text, pair.target_text
             src_bag, tgt_bag = number_bag(src), number_bag(tgt)
             if src_bag == tgt_bag:

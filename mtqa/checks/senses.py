@@ -10,7 +10,6 @@ from functools import lru_cache
 from importlib import resources
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import HASHTAGS, UI
 from mtqa.flags import KICKER, MISTRANSLATION
 
 # The context must name a sense at least this many times, and more than any other sense.
@@ -77,9 +76,7 @@ class WordSenseCheck(Check):
         words_by_line: dict[int, Counter] = {}
         for seg in data.source:
             words_by_line.setdefault(seg.line, Counter()).update(_words(seg.text))
-        for pair in data.pairs:
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
+        for pair in data.translated_pairs:
             source_words = set(_words(pair.source_text))
             target_lower = pair.target_text.lower()
             for word in ambiguous_words():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import HASHTAGS, UI
 from mtqa.flags import MISTRANSLATION
 
 # French simple future (and "il y aura"): irregular stems, then regular -era/-eront endings.
@@ -33,9 +32,7 @@ class TenseCheck(Check):
     needs_source = True
 
     def run(self, data: CheckInput):
-        for pair in data.pairs:
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
+        for pair in data.translated_pairs:
             source = pair.source_text
             if not _NB_PAST.search(source) or _NB_FUTURE_OR_MODAL.search(source):
                 continue
