@@ -104,8 +104,10 @@ class KickerCheck(Check):
 
     name = "kicker"
     category = KICKER
-    severity = "major"          # a caps label the source does not have
-    with_source_severity = "minor"  # a caps label translated from a source kicker: review it
+    # French captions do not use caps labels, and a kicker translated word for word is the typical
+    # damage ("TØFFE KAMPER" -> "MATCHS DIFFICILES"): carried over at all, it is a defect to fix.
+    severity = "major"
+    with_source_severity = "major"  # translated from a source kicker (shown beside it)
 
     def run(self, data: CheckInput):
         for seg in data.target:
@@ -118,8 +120,7 @@ class KickerCheck(Check):
                     severity = self.with_source_severity
                 else:
                     message = f"all-caps label {seg.kicker!r} with no kicker in the source"
-                    # Only an aligned source without a kicker is evidence; with no source, just ask.
-                    severity = self.severity if pair and pair.source else self.with_source_severity
+                    severity = self.severity
                 yield self.flag(seg, message, source_text=pair.source_text if pair else "", severity=severity,
                                 evidence={"kicker": seg.kicker, "source_kicker": source_kicker},
                                 span=(seg.start, seg.start + len(seg.kicker)))
