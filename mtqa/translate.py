@@ -194,11 +194,9 @@ def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
 
 
 def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from mtqa.models import sha256_file
+
+    return sha256_file(path)
 
 
 def model_hash(model_dir: Path, manifest: dict | None = None) -> str:

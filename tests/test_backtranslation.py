@@ -110,13 +110,23 @@ class FakeTranslator:
         return [-1.0 for _ in sources]
 
 
+# A faithful first sentence and a second whose back-translation says something else.
+MEANING_NB = ("Russland har registrert totalt mange saker om soldater som nekter å kjempe.",
+              "Presidenten sendte en hilsen til soldatene ved fronten.")
+MEANING_FR = ("La Russie a enregistré au total de nombreux cas de soldats refusant de combattre.",
+              "Le Premier ministre a fait hier un discours sur l'économie du pays.")
+MEANING_BT = {MEANING_FR[0]: MEANING_NB[0],
+              MEANING_FR[1]: "Statsministeren holdt en tale om økonomien i landet i går."}
+
+
+def check_meaning_pair():
+    return check_article(Document("fr", MEANING_FR), Document("nb", MEANING_NB),
+                         translator=FakeTranslator(MEANING_BT))
+
+
 def test_back_translation_check_flags_a_meaning_change_with_evidence():
-    nb = ("Russland har registrert totalt mange saker om soldater som nekter å kjempe.",
-          "Presidenten sendte en hilsen til soldatene ved fronten.")
-    fr = ("La Russie a enregistré au total de nombreux cas de soldats refusant de combattre.",
-          "Le Premier ministre a fait hier un discours sur l'économie du pays.")
-    table = {fr[0]: nb[0], fr[1]: "Statsministeren holdt en tale om økonomien i landet i går."}
-    result = check_article(Document("fr", fr), Document("nb", nb), translator=FakeTranslator(table))
+    result = check_meaning_pair()
+    fr, table = MEANING_FR, MEANING_BT
     bt_flags = [f for f in result.flags if f.check == "back-translation"]
     assert [f.line for f in bt_flags] == [2]
     assert bt_flags[0].evidence["back_translation"] == table[fr[1]]
@@ -137,11 +147,6 @@ def test_similarity_answers_single_and_joined_segments():
 def test_merged_beads_do_not_hide_a_bad_pair():
     """The similarity must be on one scale for single and merged beads; otherwise the aligner
     merges a bad pair into a good one and the meaning check sees a fine 2-2 bead."""
-    nb = ("Russland har registrert totalt mange saker om soldater som nekter å kjempe.",
-          "Presidenten sendte en hilsen til soldatene ved fronten.")
-    fr = ("La Russie a enregistré au total de nombreux cas de soldats refusant de combattre.",
-          "Le Premier ministre a fait hier un discours sur l'économie du pays.")
-    table = {fr[0]: nb[0], fr[1]: "Statsministeren holdt en tale om økonomien i landet i går."}
-    result = check_article(Document("fr", fr), Document("nb", nb), translator=FakeTranslator(table))
+    result = check_meaning_pair()
     assert [b.kind for b in result.beads] == ["1-1", "1-1"]
     assert result.bead_chrf[0] == pytest.approx(100.0) and result.bead_chrf[1] < 32
