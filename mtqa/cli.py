@@ -6,6 +6,7 @@ Exit status: 0 no flag at or above --fail-on; 1 at least one; 2 usage or input e
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from enum import Enum
@@ -171,7 +172,7 @@ def check(
         if output is None:
             print_report(result, Console(), fail_on.value, min_severity.value)
         else:
-            console = Console(record=True, width=120, file=open(os.devnull, "w"))
+            console = Console(record=True, width=120, file=io.StringIO())  # recorded, not shown
             print_report(result, console, fail_on.value, min_severity.value)
             _emit(console.export_text(), output, [target, source])
     return EXIT_FLAGGED if verdict(result.flags, fail_on.value) == "fail" else EXIT_OK
