@@ -32,6 +32,17 @@ app = typer.Typer(
 
 
 class Format(str, Enum):
+    """Report formats of `mtqa check` (writers registered in mtqa.report.RENDERERS)."""
+    text = "text"
+    json = "json"
+    html = "html"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
+    csv = "csv"
+
+
+class AlignFormat(str, Enum):
     text = "text"
     json = "json"
 
@@ -162,10 +173,12 @@ def check(
             candidates = [read_document(p) for p in paths]
     translator = _load_translator(model, device, compute_type, beam_size)
     result = check_article(target_doc, source_doc, candidates, checks, translator)
-    if fmt is Format.json:
-        from mtqa.report.json_report import render_json
+    if fmt is not Format.text:
+        from mtqa.report import RENDERERS, renderer
 
-        _emit(render_json(result, fail_on.value), output, [target, source])
+        if fmt.value not in RENDERERS:
+            raise InputError(f"--format {fmt.value}: this report format is not available in this build")
+        _emit(renderer(fmt.value)(result, fail_on.value), output, [target, source])
     else:
         from mtqa.report.terminal import print_report
 
@@ -182,7 +195,7 @@ def check(
 def align_cmd(
     source: Annotated[Path, typer.Argument(help="Norwegian source article.", show_default=False)],
     target: Annotated[Path, typer.Argument(help="French translation.", show_default=False)],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[AlignFormat, typer.Option("--format", "-f", help="Output format.")] = AlignFormat.text,
 ) -> int:
     """Align a source and its translation sentence by sentence and print the beads."""
     import json
@@ -195,7 +208,7 @@ def align_cmd(
     src = segment_document(read_document(source), SOURCE_LANGUAGE)
     tgt = segment_document(read_document(target), TARGET_LANGUAGE)
     beads = align([s.text for s in src], [s.text for s in tgt])
-    if fmt is Format.json:
+    if fmt is AlignFormat.json:
         rows = [{"kind": b.kind, "cost": round(b.cost, 4),
                  "source": [{"line": src[i].line, "text": src[i].text} for i in b.source],
                  "target": [{"line": tgt[j].line, "text": tgt[j].text} for j in b.target]} for b in beads]

@@ -21,3 +21,20 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# Machine and file formats of `mtqa check --format`: name -> "module:function", where the function
+# takes (result: CheckResult, fail_on: str) and returns the whole report as text. Imported lazily
+# so that `mtqa check` loads only the writer it uses. The text report is printed by
+# mtqa.report.terminal instead (it draws on a rich Console).
+RENDERERS: dict[str, str] = {
+    "json": "mtqa.report.json_report:render_json",
+}
+
+
+def renderer(name: str):
+    """The render function registered for format `name` (KeyError when there is none)."""
+    import importlib
+
+    module, _, func = RENDERERS[name].partition(":")
+    return getattr(importlib.import_module(module), func)
