@@ -149,6 +149,8 @@ def eval_cmd(
     disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel Grammalecte processes "
                                                 "(default: one per CPU; results do not depend on it).")] = None,
+    aligner: Annotated[bool, typer.Option("--aligner", help="Align each injected set with mtqa's aligner instead "
+                                          "of pairing line N with line N (measures checks and aligner together).")] = False,
 ) -> int:
     """Measure the checks: line-level precision, recall and F1 on injected errors (or a gold file),
     the false-positive rate on untouched lines, and (--systems) how flags track chrF on real MT."""
@@ -180,9 +182,9 @@ def eval_cmd(
             raise InputError(f"{flores_dir}: FLORES folder not found (give --flores DIR)")
         sets = ev.build_eval_set(flores_dir, seed=0 if seed is None else seed, rate=0.5 if rate is None else rate,
                                  categories=categories or None)
-        report = ev.evaluate(sets, checks, min_severity.value, jobs=jobs)
+        report = ev.evaluate(sets, checks, min_severity.value, jobs=jobs, line_aligned=not aligner)
     if systems:
-        report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs)
+        report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs, line_aligned=not aligner)
     if json_out is not None:
         if json_out.is_dir():
             raise InputError(f"{json_out}: is a directory; give a file name for --json")

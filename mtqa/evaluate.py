@@ -908,13 +908,14 @@ class CheckedDocument:
         return out
 
 
-def _check_lines(name: str, sources: list[str], targets: list[str], checks, translator=None):
+def _check_lines(name: str, sources: list[str], targets: list[str], checks, translator=None,
+                 line_aligned: bool = False):
     from mtqa.document import Document
     from mtqa.pipeline import check_article
 
     t0 = time.perf_counter()
     result = check_article(Document(f"{name}.fr", tuple(targets)), Document(f"{name}.nb", tuple(sources)),
-                           checks=checks, translator=translator)
+                           checks=checks, translator=translator, line_aligned=line_aligned)
     seconds = time.perf_counter() - t0
     flags = [LineFlag(f.line, f.category, f.severity, f.check, f.message) for f in result.flags]
     return flags, list(result.checks_run), dict(result.checks_skipped), seconds
@@ -1007,7 +1008,7 @@ def reuse_grammar(checks: list) -> list:
 
 
 def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jobs: int | None, translator=None,
-                   reuse: bool = True):
+                   reuse: bool = True, line_aligned: bool = False):
     """check_article on each (name, sources, targets), one after the other.
 
     With `reuse`, Grammalecte is asked once about each distinct French segment of all the
@@ -1021,7 +1022,7 @@ def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jo
         if grammar is not None:
             grammar.prefetch([t for _, _, t in jobs_spec], jobs or os.cpu_count() or 1)
     try:
-        return [_check_lines(name, s, t, checks, translator) for name, s, t in jobs_spec]
+        return [_check_lines(name, s, t, checks, translator, line_aligned) for name, s, t in jobs_spec]
     finally:
         if grammar is not None:
             grammar.close()
@@ -1222,13 +1223,19 @@ def signature(kind: str, config: dict, checks_run: Sequence[str]) -> str:
              f"rate:{config['rate']}" if "rate" in config else None,
              f"data:{config.get('data')}", f"sha:{config.get('data_sha256')}",
              f"cats:{','.join(config['categories'])}" if kind == "inject" else None,
+             f"align:{config['alignment']}" if "alignment" in config else None,
              f"checks:{'+'.join(checks_run)}"]
     return "|".join(p for p in parts if p)
 
 
 def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str = "minor", *,
-             jobs: int | None = None, translator=None, reuse: bool = True) -> EvalReport:
+             jobs: int | None = None, translator=None, reuse: bool = True,
+             line_aligned: bool = True) -> EvalReport:
     """Run the checks on each injected set as ONE nb/fr document pair and score the lines.
+
+    `line_aligned`: line N of the French pairs with line N of the Norwegian, as the corpus is
+    built (the checks are measured, not the aligner: scripts/bench_align.py measures that);
+    False runs the aligner over each set as over an article.
 
     `reuse`: Grammalecte's answer for a French segment is computed once for all sets, in `jobs`
     background processes (default: one per CPU) while the sets are checked; the flags are
@@ -1240,7 +1247,7 @@ def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str
     t0 = time.perf_counter()
     names = [c for c in CATEGORIES if c in sets] + [c for c in sets if c not in CATEGORIES]
     spec = [(c, [x.source for x in sets[c]], [x.target for x in sets[c]]) for c in names]
-    results = _run_documents(spec, checks, jobs, translator, reuse)
+    results = _run_documents(spec, checks, jobs, translator, reuse, line_aligned)
     docs = []
     for c, (flags, run, skipped, seconds) in zip(names, results):
         lines = sets[c]
@@ -1253,6 +1260,7 @@ def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str
     wall = time.perf_counter() - t0
     meta = dict(getattr(sets, "meta", {}))
     config = {**meta, "categories": names, "min_severity": min_severity,
+              "alignment": "lines" if line_aligned else "aligner",
               "lines": {c: len(sets[c]) for c in names},
               "damaged": {c: sum(1 for x in sets[c] if x.category) for c in names},
               "eligible": {c: sum(1 for x in sets[c] if x.category or x.note) for c in names}}
@@ -1407,7 +1415,8 @@ class SystemsReport:
 
 
 def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, systems: Sequence[str] = SYSTEMS,
-                     jobs: int | None = None, include_human: bool = True, reuse: bool = True) -> SystemsReport:
+                     jobs: int | None = None, include_human: bool = True, reuse: bool = True,
+                     line_aligned: bool = True) -> SystemsReport:
     """Each FLORES French MT output checked against nb.txt; tau-b of mtqa's line score against
     sentence chrF of the line vs the human reference fr.txt. `human` (fr.txt itself) is a baseline
     row (no tau: its chrF is 100 everywhere)."""
@@ -1429,7 +1438,8 @@ def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, syste
             raise InputError(f"{path}: {len(lines)} lines, nb.txt has {len(nb_lines)}")
         outputs[s] = lines
     checks = _resolve_checks(checks)
-    results = _run_documents([(s, nb_lines, lines) for s, lines in outputs.items()], checks, jobs, reuse=reuse)
+    results = _run_documents([(s, nb_lines, lines) for s, lines in outputs.items()], checks, jobs, reuse=reuse,
+                             line_aligned=line_aligned)
     rows = []
     for (s, lines), (flags, _run, _skipped, seconds) in zip(outputs.items(), results):
         counted = [f for f in flags if SEVERITY_RANK[f.severity] >= SEVERITY_RANK["minor"]]

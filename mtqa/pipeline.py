@@ -63,12 +63,27 @@ def pair_orphans(beads: list[Bead], source: list[Segment], target: list[Segment]
     return out
 
 
+def beads_by_line(source_segments: list[Segment], target_segments: list[Segment]) -> list[Bead]:
+    """The alignment of two line-aligned files (line N of one translates line N of the other):
+    one bead per line number holding that line's segments on each side."""
+    lines = sorted({s.line for s in source_segments} | {s.line for s in target_segments})
+    src_of: dict[int, list[int]] = {}
+    tgt_of: dict[int, list[int]] = {}
+    for s in source_segments:
+        src_of.setdefault(s.line, []).append(s.index)
+    for t in target_segments:
+        tgt_of.setdefault(t.line, []).append(t.index)
+    return [Bead(tuple(src_of.get(n, ())), tuple(tgt_of.get(n, ())), 0.0) for n in lines]
+
+
 def check_article(target: Document, source: Document | None = None, candidates: list[Document] | None = None,
-                  checks: list[Check] | None = None, translator=None) -> CheckResult:
+                  checks: list[Check] | None = None, translator=None, *, line_aligned: bool = False) -> CheckResult:
     """Check a French article against its Norwegian source, found among `candidates` when not given.
 
     With a `translator` (mtqa.translate.BackTranslator) every content segment is back-translated;
     the chrF of the back-translation then guides the aligner and feeds the meaning checks.
+    `line_aligned`: the two files are parallel line by line (a bilingual corpus, an evaluation
+    set): line N pairs with line N and the aligner is not run.
     """
     checks = build_checks() if checks is None else checks
     target_segments = segment_document(target, TARGET_LANGUAGE)
@@ -81,9 +96,12 @@ def check_article(target: Document, source: Document | None = None, candidates: 
     source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
     bt = back_translate(target_segments, translator) if translator is not None else None
     similarity = similarity_function(target_segments, bt) if bt is not None else None
-    beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
-             if source_segments else [])
-    beads = pair_orphans(beads, source_segments, target_segments)
+    if line_aligned and source_segments:
+        beads = beads_by_line(source_segments, target_segments)
+    else:
+        beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
+                 if source_segments else [])
+        beads = pair_orphans(beads, source_segments, target_segments)
     bead_chrf, forced = {}, {}
     if bt is not None and beads:
         bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)

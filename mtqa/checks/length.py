@@ -24,7 +24,10 @@ class LengthCheck(Check):
 
     name = "length"
     category = OMISSION
-    severity = "major"
+    severity = "major"          # a source sentence with no translation, or the reverse
+    # A length ratio alone is weak evidence (translators condense and expand): minor. The
+    # `coverage` check weighs the ratio together with the words matched and flags at major.
+    ratio_severity = "minor"
     needs_source = True
     # Thresholds from the FLORES nb/fr length model: about 0.4 % of human pairs lie below z = -2.5
     # and 0.1 % above z = 3.5 (translators expand more often than they condense); with the
@@ -48,11 +51,11 @@ class LengthCheck(Check):
                 if z <= -self.omission_z and -diff >= self.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " part of the source may be missing", source_text=pair.source_text,
-                                    evidence=evidence)
+                                    evidence=evidence, severity=self.ratio_severity)
                 elif z >= self.addition_z and diff >= self.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " text may have been added", source_text=pair.source_text, evidence=evidence,
-                                    category=ADDITION)
+                                    category=ADDITION, severity=self.ratio_severity)
             elif not pair.target and content_src and any(s.kind in _CONTENT for s in content_src):
                 anchor = _nearest_target(data.pairs, k)
                 if anchor is not None:

@@ -166,7 +166,8 @@ class NumberCheck(Check):
 
     name = "numbers"
     category = NUMBER
-    severity = "major"
+    severity = "major"             # a number replaced by another
+    one_sided_severity = "minor"   # a number on one side only: often spelt out or paraphrased
     needs_source = True
 
     def run(self, data: CheckInput):
@@ -193,6 +194,7 @@ class NumberCheck(Check):
             if extra:
                 parts.append("translation has " + ", ".join(extra))
             yield self.flag(seg, "number mismatch: " + "; ".join(parts), source_text=src,
+                            severity=self.severity if missing and extra else self.one_sided_severity,
                             evidence={"missing": missing, "extra": extra,
                                       "source_numbers": sorted(src_bag.elements()),
                                       "target_numbers": sorted(tgt_bag.elements())})

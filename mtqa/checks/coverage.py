@@ -1,0 +1,116 @@
+"""Meaning without a model: how much of the source has a counterpart in the translation, and the
+other way round (mtqa.lexicon), read as three errors.
+
+- unrelated: almost no word of either side matches the other (a sentence from elsewhere, a
+  hallucination);
+- omission: the translation is short for its source and a run of source words has no counterpart;
+- addition: the translation is long for its source and ends in, or holds, a run of unmatched words.
+
+Omission and addition are scored by a logistic model over a handful of features (coverage of each
+side, longest unmatched runs, the length ratio), fitted by scripts/fit_coverage.py on injected
+errors in half of FLORES-200 dev and checked on the other half; its coefficients and thresholds
+live in mtqa/data/coverage-model.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+from mtqa.checks.base import Check, CheckInput
+from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
+from mtqa.lexicon import Coverage, coverage
+
+FEATURES = ("source_coverage", "target_coverage", "coverage_gap", "source_run", "source_run_share",
+            "target_run", "target_run_share", "target_tail_run", "target_tail_share", "log_length_ratio",
+            "log_source_words", "log_target_words")
+
+
+def _longest_run(matched, tail: bool = False) -> int:
+    best = cur = 0
+    for ok in matched:
+        cur = 0 if ok else cur + 1
+        best = max(best, cur)
+    return cur if tail else best
+
+
+def features(cov: Coverage, source: str, target: str) -> list[float]:
+    """The model's inputs, in FEATURES order."""
+    ns, nt = max(1, len(cov.source_matched)), max(1, len(cov.target_matched))
+    cs, ct = cov.source or 0.0, cov.target or 0.0
+    src_run, tgt_run = _longest_run(cov.source_matched), _longest_run(cov.target_matched)
+    tail = _longest_run(cov.target_matched, tail=True)
+    return [cs, ct, cs - ct, src_run, src_run / ns, tgt_run, tgt_run / nt, tail, tail / nt,
+            math.log(max(1, len(target)) / max(1, len(source))), math.log(ns), math.log(nt)]
+
+
+@lru_cache(maxsize=1)
+def model() -> dict:
+    with resources.files("mtqa.data").joinpath("coverage-model.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def probability(kind: str, x: list[float]) -> float:
+    m = model()[kind]
+    z = m["intercept"] + sum(w * (v - mu) / sd for w, v, mu, sd in zip(m["coef"], x, m["mean"], m["scale"]))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+class LexicalCoverageCheck(Check):
+    """Translations that share almost no words with their source (unrelated: major), that drop a
+    run of source words while coming out short (omission), or that carry a run of words the
+    source does not have while coming out long (addition). Model-free: a FreeDict pivot lexicon,
+    cognates and numbers; back-translation, when available, measures meaning better."""
+
+    name = "coverage"
+    category = MISTRANSLATION
+    severity = "major"
+    needs_source = True
+    min_words = 4             # content words on each side before coverage means anything
+    unrelated_below = 0.07    # mean coverage of the two sides
+    omission_threshold = None   # None: the model's own threshold (coverage-model.json)
+    addition_threshold = None
+
+    def run(self, data: CheckInput):
+        for pair in data.translated_pairs:
+            source, target = pair.source_text, pair.target_text
+            cov = coverage(source, target)
+            if len(cov.source_words) < self.min_words or len(cov.target_words) < self.min_words:
+                continue
+            seg = pair.target[0]
+            mean = ((cov.source or 0.0) + (cov.target or 0.0)) / 2
+            evidence = {"source_coverage": round(cov.source or 0.0, 3), "target_coverage": round(cov.target or 0.0, 3)}
+            if mean < self.unrelated_below:
+                yield self.flag(seg, f"translation shares almost no words with its source "
+                                     f"({mean:.0%} of content words matched): unrelated or garbled text",
+                                source_text=source, evidence=evidence)
+                continue
+            x = features(cov, source, target)
+            p_omit, p_add = probability("omission", x), probability("addition", x)
+            omit_at = self.omission_threshold if self.omission_threshold is not None else model()["omission"]["threshold"]
+            add_at = self.addition_threshold if self.addition_threshold is not None else model()["addition"]["threshold"]
+            if p_omit >= omit_at and p_omit >= p_add:
+                runs = cov.unmatched_runs("source", 2)
+                missing = [source[a:b] for a, b in runs]
+                yield self.flag(seg, "part of the source has no counterpart in the translation"
+                                     + (f": “{max(missing, key=len)}”" if missing else ""),
+                                source_text=source, category=OMISSION,
+                                evidence={**evidence, "probability": round(p_omit, 3), "unmatched_source": missing})
+            elif p_add >= add_at:
+                runs = pair_runs = cov.unmatched_runs("target", 2)
+                span = None
+                if runs:
+                    a, b = max(runs, key=lambda r: r[1] - r[0])
+                    offset = 0
+                    for s in pair.target:  # locate the run inside one segment of the bead
+                        if a >= offset and b <= offset + len(s.text):
+                            seg, span = s, (s.start + a - offset, s.start + b - offset)
+                            break
+                        offset += len(s.text) + 1
+                extra = [target[a:b] for a, b in pair_runs]
+                yield self.flag(seg, "the translation has words the source does not"
+                                     + (f": “{max(extra, key=len)}”" if extra else ""),
+                                source_text=source, category=ADDITION, span=span,
+                                evidence={**evidence, "probability": round(p_add, 3), "unmatched_target": extra})

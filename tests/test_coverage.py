@@ -1,0 +1,68 @@
+"""The model-free meaning check: lexicon coverage read as unrelated text, omission, addition."""
+
+from mtqa.checks import build_checks
+from mtqa.checks.base import CheckInput
+from mtqa.document import Document
+from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
+from mtqa.lexicon import content_words, coverage, lexicon
+from mtqa.pipeline import beads_by_line
+from mtqa.segment import segment_document
+
+NB = ("Regjeringen la fram et nytt forslag om skatt på mandag, og statsministeren sa at landet må spare "
+      "penger i årene som kommer.")
+FR = ("Le gouvernement a présenté lundi une nouvelle proposition d'impôt, et le premier ministre a dit que "
+      "le pays doit économiser de l'argent dans les années à venir.")
+OTHER = ("Les archéologues ont découvert sous la cathédrale une mosaïque romaine très bien conservée, "
+         "avec des oiseaux et des poissons colorés.")
+
+
+def run(nb_lines, fr_lines):
+    src = segment_document(Document("a.nb", tuple(nb_lines)), "nb")
+    tgt = segment_document(Document("a.fr", tuple(fr_lines)), "fr")
+    data = CheckInput(target=tgt, source=src, beads=beads_by_line(src, tgt))
+    (check,) = build_checks(["coverage"])
+    return list(check.run(data))
+
+
+def test_lexicon_pairs_inflected_words_through_stems():
+    cov = coverage("Kampene fortsatte ved fronten.", "Les combats ont continué sur le front.")
+    matched = {w.text for w, ok in zip(cov.source_words, cov.source_matched) if ok}
+    assert {"Kampene", "fronten"} <= matched
+    assert len(lexicon()) > 10_000
+
+
+def test_function_words_and_elisions_are_not_content():
+    words = [w.text for w in content_words("L'université qu'il a choisie est dans la ville.", "fr")]
+    assert words == ["université", "choisie", "ville"]
+
+
+def test_faithful_translation_is_not_flagged():
+    assert run([NB], [FR]) == []
+
+
+def test_unrelated_sentence_is_a_major_mistranslation():
+    other = "Les archéologues ont trouvé sous la cathédrale une mosaïque romaine avec des oiseaux et des poissons."
+    flags = run([NB], [other])
+    assert [(f.category, f.severity) for f in flags] == [(MISTRANSLATION, "major")]
+    assert flags[0].evidence["source_coverage"] < 0.1
+    # a chance match or two ("spare" / "conservée") still leaves a major flag
+    assert [f.severity for f in run([NB], [OTHER])] == ["major"]
+
+
+def test_appended_clause_is_an_addition_with_its_span():
+    fr = FR[:-1] + ", tandis que les archéologues ont découvert sous la cathédrale une mosaïque romaine colorée."
+    flags = run([NB], [fr])
+    assert [f.category for f in flags] == [ADDITION]
+    a, b = flags[0].span
+    assert "mosaïque" in fr[a:b] and "gouvernement" not in fr[a:b]
+
+
+def test_dropped_clause_is_an_omission():
+    fr = "Le gouvernement a présenté lundi une nouvelle proposition."
+    flags = run([NB], [fr])
+    assert [f.category for f in flags] == [OMISSION]
+    assert any("spare" in s or "penger" in s for s in flags[0].evidence["unmatched_source"])
+
+
+def test_short_lines_are_left_alone():
+    assert run(["Se mer"], ["Voir plus"]) == []
