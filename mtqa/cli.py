@@ -94,9 +94,11 @@ def _mount_subcommands() -> None:
     from mtqa.cli_models import models_app
 
     from mtqa.cli_eval import eval_cmd
+    from mtqa.cli_batch import batch_cmd
 
     app.add_typer(models_app, name="models", help="Pull, list, verify and remove translation models.")
     app.command("eval")(eval_cmd)
+    app.command("batch")(batch_cmd)
 
 
 _mount_subcommands()
@@ -138,8 +140,12 @@ def check(
                                                    "(default: ./corpora when it exists).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically).")] = None,
-    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a flag reaches this severity.")] = Severity.major,
-    min_severity: Annotated[Severity, typer.Option("--min-severity", help="Hide flags below this severity in the text report.")] = Severity.info,
+    fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Exit 1 when a flag reaches this severity "
+                                                        "(default: major, or fail_on of the configuration).",
+                                                        show_default=False)] = None,
+    min_severity: Annotated[Optional[Severity], typer.Option("--min-severity", help="Hide flags below this severity in "
+                                                             "the text report (default: info, or min_severity of the "
+                                                             "configuration).", show_default=False)] = None,
     enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
     disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
     model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
@@ -148,17 +154,20 @@ def check(
     device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = None,
     compute_type: Annotated[ComputeType, typer.Option("--compute-type", help="Model precision.")] = None,
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: mtqa.toml, or "
+                                                   "pyproject.toml with a tool.mtqa table, in the current folder "
+                                                   "or a parent).", show_default=False)] = None,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
-    from mtqa.checks import build_checks
+    from mtqa.config import apply_config, load_config
     from mtqa.io import read_document
     from mtqa.pipeline import check_article
     from mtqa.retrieve import list_candidates
 
-    try:
-        checks = build_checks(_split(enable), _split(disable))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    settings = load_config(config, Path.cwd())
+    fail = fail_on.value if fail_on is not None else settings.fail_on  # the command line wins
+    shown = min_severity.value if min_severity is not None else settings.min_severity
+    checks = settings.build_checks(_split(enable), _split(disable))
     target_doc = read_document(target)
     source_doc = read_document(source) if source is not None else None
     candidates = None
@@ -172,23 +181,37 @@ def check(
                 raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
             candidates = [read_document(p) for p in paths]
     translator = _load_translator(model, device, compute_type, beam_size)
-    result = check_article(target_doc, source_doc, candidates, checks, translator)
+    result = apply_config(check_article(target_doc, source_doc, candidates, checks, translator), settings)
     if fmt is not Format.text:
         from mtqa.report import RENDERERS, renderer
 
         if fmt.value not in RENDERERS:
             raise InputError(f"--format {fmt.value}: this report format is not available in this build")
-        _emit(renderer(fmt.value)(result, fail_on.value), output, [target, source])
+        _emit(renderer(fmt.value)(result, fail), output, [target, source])
     else:
         from mtqa.report.terminal import print_report
 
         if output is None:
-            print_report(result, Console(), fail_on.value, min_severity.value)
+            print_report(result, Console(), fail, shown)
         else:
             console = Console(record=True, width=120, file=io.StringIO())  # recorded, not shown
-            print_report(result, console, fail_on.value, min_severity.value)
+            print_report(result, console, fail, shown)
             _emit(console.export_text(), output, [target, source])
-    return EXIT_FLAGGED if verdict(result.flags, fail_on.value) == "fail" else EXIT_OK
+    return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
+
+
+@app.command("init")
+def init_cmd(
+    path: Annotated[Optional[Path], typer.Argument(help="File to write, or a folder to write mtqa.toml into "
+                                                   "(default: ./mtqa.toml).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> int:
+    """Write a commented mtqa.toml holding every setting at its default."""
+    from mtqa.config import CONFIG_FILE, write_default_config
+
+    written = write_default_config(path if path is not None else Path(CONFIG_FILE), force)
+    print(f"wrote {written}")
+    return EXIT_OK
 
 
 @app.command("align")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 # Categories of the flag taxonomy (DESIGN.md).
@@ -23,6 +25,18 @@ CATEGORIES = (MISTRANSLATION, OMISSION, ADDITION, UNTRANSLATED, NUMBER, NAMED_EN
 SEVERITIES = ("info", "minor", "major", "critical")  # ascending
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
+SEGMENT_HASH_CHARS = 16  # hex digits of segment_hash() shown in reports
+
+
+def segment_hash(text: str) -> str:
+    """The sha256 (hex) of a segment's normalised text: NFC, whitespace runs as one space, trimmed.
+
+    Suppressions name a segment by a prefix of this hash, so they survive re-wrapping and
+    non-breaking-space changes but not a change of wording.
+    """
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -38,6 +52,7 @@ class Flag:
     segment: int | None = None
     span: tuple[int, int] | None = None  # character offsets within the line
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
+    suppressed: str | None = None  # the reason, when a configured suppression matched: reported, never counted
 
     def to_dict(self) -> dict:
         return {
@@ -51,6 +66,8 @@ class Flag:
             "text": self.text,
             "source_text": self.source_text,
             "evidence": self.evidence,
+            "segment_hash": segment_hash(self.text)[:SEGMENT_HASH_CHARS],
+            "suppressed": self.suppressed,
         }
 
 
@@ -63,5 +80,11 @@ def sort_flags(flags: list[Flag]) -> list[Flag]:
     return sorted(flags, key=lambda f: (f.line, f.span or (0, 0), -SEVERITY_RANK[f.severity], f.check, f.message))
 
 
+def active(flags: list[Flag]) -> list[Flag]:
+    """The flags that count: all but the suppressed ones."""
+    return [f for f in flags if f.suppressed is None]
+
+
 def verdict(flags: list[Flag], fail_on: str) -> str:
-    return "fail" if any(at_least(f.severity, fail_on) for f in flags) else "pass"
+    """The verdict: "fail" when a flag that counts (not suppressed) reaches `fail_on`, else "pass"."""
+    return "fail" if any(at_least(f.severity, fail_on) for f in active(flags)) else "pass"

@@ -74,6 +74,7 @@ class Check:
     severity: str = "major"
     needs_source: bool = False
     needs_model: bool = False   # needs back-translations (a translation model)
+    enabled_by: str = ""        # an option that must be set for the check to run unless named in --enable
 
     def __init__(self, **options):
         for key, value in options.items():

@@ -29,6 +29,11 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
 # mtqa.report.terminal instead (it draws on a rich Console).
 RENDERERS: dict[str, str] = {
     "json": "mtqa.report.json_report:render_json",
+    "html": "mtqa.report.html_report:render_html",
+    "junit": "mtqa.report.junit_report:render_junit",
+    "sarif": "mtqa.report.sarif_report:render_sarif",
+    "github": "mtqa.report.github_report:render_github",
+    "csv": "mtqa.report.csv_report:render_csv",
 }
 
 

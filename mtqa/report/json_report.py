@@ -8,10 +8,10 @@ from collections import Counter
 
 from mtqa import __version__
 from mtqa.document import Document
-from mtqa.flags import CATEGORIES, SEVERITIES, at_least, verdict
+from mtqa.flags import CATEGORIES, SEVERITIES, active, at_least, verdict
 from mtqa.pipeline import NO_MODEL_REASON, CheckResult
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"  # 1.1: flags carry segment_hash and suppressed; summary.suppressed
 SCHEMA_ID = "https://mtqa.dev/schemas/report-1.json"
 
 
@@ -23,8 +23,11 @@ def _document_info(doc: Document | None) -> dict | None:
 
 
 def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
-    by_severity = Counter(f.severity for f in result.flags)
-    by_category = Counter(f.category for f in result.flags)
+    """Everything a report shows. The summary counts the flags that count: suppressed flags are
+    listed under "flags" with their reason and only counted in summary.suppressed."""
+    counted = active(result.flags)
+    by_severity = Counter(f.severity for f in counted)
+    by_category = Counter(f.category for f in counted)
     bt = result.backtranslation
     bead_of = result.bead_of_target()
     segments = []
@@ -50,9 +53,10 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
         "summary": {
             "verdict": verdict(result.flags, fail_on),
             "fail_on": fail_on,
-            "flags": len(result.flags),
-            "flagged_lines": len({f.line for f in result.flags}),
-            "flagged_lines_at_fail_on": len({f.line for f in result.flags if at_least(f.severity, fail_on)}),
+            "flags": len(counted),
+            "flagged_lines": len({f.line for f in counted}),
+            "flagged_lines_at_fail_on": len({f.line for f in counted if at_least(f.severity, fail_on)}),
+            "suppressed": len(result.flags) - len(counted),
             "by_severity": {s: by_severity[s] for s in SEVERITIES if by_severity[s]},
             "by_category": {c: by_category[c] for c in CATEGORIES if by_category[c]},
             "checks_run": result.checks_run,

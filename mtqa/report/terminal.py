@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from mtqa.flags import SEVERITY_RANK, at_least, verdict
+from mtqa.flags import SEVERITY_RANK, active, at_least, verdict
 from mtqa.pipeline import CheckResult
 
 SEVERITY_STYLE = {"critical": "bold white on red", "major": "bold red", "minor": "yellow", "info": "dim"}
@@ -55,16 +55,23 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
             console.print()
             console.print(f"[bold]line {f.line}[/]  [dim]{escape(_clip(f.text, 110))}[/]")
             last_line = f.line
+        if f.suppressed is not None:  # reviewed and accepted: shown, dimmed, not counted
+            console.print(f"  [dim]{f.severity:<8} {f.category:<24} {escape(f.message)}[/]", highlight=False)
+            console.print(f"  {'':8} [dim]suppressed: {escape(f.suppressed)}[/]", highlight=False)
+            continue
         console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity:<8}[/] {f.category:<24} {escape(f.message)}",
                       highlight=False)
         if f.source_text:
             console.print(f"  {'':8} [dim]source: {escape(_clip(f.source_text, 110))}[/]", highlight=False)
     console.print()
-    counts = {s: sum(1 for f in result.flags if f.severity == s)
+    counted = active(result.flags)
+    counts = {s: sum(1 for f in counted if f.severity == s)
               for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
-    lines = len({f.line for f in result.flags})
+    lines = len({f.line for f in counted})
     outcome = verdict(result.flags, fail_on)
     style = "bold red" if outcome == "fail" else "bold green"
-    console.print(f"{len(result.flags)} flags on {lines} lines ("
+    suppressed = len(result.flags) - len(counted)
+    console.print(f"{len(counted)} flags on {lines} lines ("
                   + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f"); "
-                  f"[{style}]{outcome}[/] at --fail-on {fail_on}")
+                  + (f"{suppressed} suppressed (not counted); " if suppressed else "")
+                  + f"[{style}]{outcome}[/] at --fail-on {fail_on}")

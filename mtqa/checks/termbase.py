@@ -1,0 +1,88 @@
+"""Terminology: source terms that the user's termbase says must be rendered a given way."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mtqa.checks.base import Check, CheckInput
+from mtqa.flags import TERMINOLOGY
+
+# Context: source lines within this distance of the term (as for word senses, a page mixes topics).
+CONTEXT_LINES = 3
+
+
+@dataclass(frozen=True)
+class Term:
+    """One termbase entry: a Norwegian term, its accepted French renderings, and optional context
+    words of which one must occur near the term for the entry to apply."""
+
+    nb: str
+    fr: tuple[str, ...]
+    context: tuple[str, ...] = ()
+
+
+def _fold_source(text: str) -> str:
+    # Norwegian: case only. Accents are letters there (å, æ, ø), not decoration.
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _fold_target(text: str) -> str:
+    """Case- and accent-insensitive French: "Combats" = "combats", "Armée" = "armee"."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def prefix_pattern(phrase: str) -> re.Pattern:
+    """A phrase as whole words, the last one as a word prefix (so inflections match:
+    "kamp" finds kamp, kampen, kamper, kampene). `phrase` must already be folded."""
+    words = phrase.split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"\w*")
+
+
+class TermbaseCheck(Check):
+    """Terms rendered otherwise than the termbase says (runs when mtqa.toml has [[termbase.terms]]).
+
+    A war article's "kamper" rendered "matchs" when the termbase expects "combat"."""
+
+    name = "termbase"
+    category = TERMINOLOGY
+    severity = "minor"
+    needs_source = True
+    enabled_by = "terms"          # in the default set of checks only when terms are configured
+    terms: tuple[Term, ...] = ()  # set from [[termbase.terms]], not from [checks.termbase]
+
+    def unavailable(self) -> str | None:
+        return None if self.terms else "no termbase configured ([[termbase.terms]] in mtqa.toml)"
+
+    def run(self, data: CheckInput):
+        compiled = [(term, prefix_pattern(_fold_source(term.nb)),
+                     [prefix_pattern(_fold_source(c)) for c in term.context],
+                     [prefix_pattern(_fold_target(r)) for r in term.fr]) for term in self.terms]
+        text_by_line: dict[int, list[str]] = {}
+        for seg in data.source:
+            text_by_line.setdefault(seg.line, []).append(_fold_source(seg.text))
+        for pair in data.translated_pairs:
+            source = _fold_source(pair.source_text)
+            target = _fold_target(pair.target_text)
+            lines = [s.line for s in pair.source]
+            window = " \n ".join(t for n in range(min(lines) - CONTEXT_LINES, max(lines) + CONTEXT_LINES + 1)
+                                 for t in text_by_line.get(n, ()))
+            for term, pattern, context, renderings in compiled:
+                found = pattern.search(source)
+                if found is None:
+                    continue
+                cues = sorted({m.group(0) for c in context for m in c.finditer(window)})
+                if context and not cues:
+                    continue
+                if any(r.search(target) for r in renderings):
+                    continue
+                form = pair.source_text[found.start():found.end()] if len(source) == len(pair.source_text) \
+                    else found.group(0)
+                expected = " / ".join(repr(r) for r in term.fr)
+                yield self.flag(
+                    pair.target[0],
+                    f"{form!r} (termbase: {term.nb!r}) should be rendered {expected}; none is in the translation",
+                    source_text=pair.source_text,
+                    evidence={"term": term.nb, "source_form": form, "expected": list(term.fr), "context": cues})

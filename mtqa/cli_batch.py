@@ -1,0 +1,196 @@
+"""`mtqa batch`: check a whole feed of articles (logic in mtqa.batch).
+
+Mounted by mtqa.cli as `app.command("batch")(batch_cmd)`. Reports and the summary go to
+OUTDIR; progress goes to standard error (a progress bar on a terminal, one line per article
+otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mtqa.errors import InputError
+from mtqa.flags import SEVERITIES
+
+# Own copies of mtqa.cli's choice enums: mtqa.cli imports this module while it is being
+# initialised, so importing them from there would depend on import order.
+BatchSeverity = Enum("BatchSeverity", {s: s for s in SEVERITIES}, type=str)
+BatchDevice = Enum("BatchDevice", {s: s for s in ("auto", "cpu", "cuda")}, type=str)
+BatchComputeType = Enum("BatchComputeType", {s: s for s in ("auto", "int8", "int8_float16", "float16", "float32")},
+                        type=str)
+
+
+class _Lines:
+    """Plain progress: one line per article on stderr ("[3/200] path: fail (5 flags)")."""
+
+    def __init__(self):
+        self.total = self.count = 0
+
+    def start(self, total: int, skipped: int) -> None:
+        self.total = total
+
+    def done(self, outcome, skipped: bool) -> None:
+        self.count += 1
+        print(f"[{self.count}/{self.total}] {describe(outcome, skipped)}", file=sys.stderr, flush=True)
+
+    def stop(self) -> None:
+        pass
+
+
+class _Bar:
+    """A rich progress bar on stderr, for terminals; errors are printed above it."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                 TextColumn("{task.fields[last]}"), console=self.console, transient=True)
+        self.task = None
+
+    def start(self, total: int, skipped: int) -> None:
+        self.progress.start()  # stopped by stop(), also when the batch is interrupted
+        self.task = self.progress.add_task("batch", total=total, last="")
+
+    def done(self, outcome, skipped: bool) -> None:
+        if outcome.verdict == "error":
+            self.progress.console.print(f"{outcome.target}: error: {outcome.error}", markup=False, highlight=False)
+        self.progress.update(self.task, advance=1, last=Path(outcome.target).name)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
+
+def describe(outcome, skipped: bool = False) -> str:
+    """One log line for an article: "path: fail (5 flags)", "path: error: message"."""
+    if outcome.verdict == "error":
+        return f"{outcome.target}: error: {outcome.error}"
+    n = outcome.flags
+    note = ", report current: skipped" if skipped else ""
+    return f"{outcome.target}: {outcome.verdict} ({n} flag{'' if n == 1 else 's'}{note})"
+
+
+def batch_cmd(
+    inputs: Annotated[Optional[list[str]], typer.Argument(
+        help="French articles: folders (their *.fr.txt files, else every *.txt) or glob patterns "
+             "(expanded by mtqa). Needs --corpus to find the sources.", show_default=False)] = None,
+    manifest: Annotated[Optional[Path], typer.Option(
+        "--manifest", help="CSV with a header naming `target` and `source` columns, or JSONL (.jsonl/.ndjson) "
+                           "objects with those keys; paths relative to the manifest's folder; an empty source "
+                           "is found by retrieval in --corpus.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the reports, summary.json "
+                                                   "and summary.html (created when missing).")] = None,
+    corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
+                                                   "for the articles without a source.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per "
+                                                "CPU); reports and summary do not depend on it.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip the articles whose report in OUTDIR is current "
+                                         "(same files, mtqa version and settings).")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Format of the per-article reports (json, or any "
+                                     "format of `mtqa check --format`).")] = "json",
+    fail_on: Annotated[Optional[BatchSeverity], typer.Option(
+        "--fail-on", help="An article fails when a flag reaches this severity [default: major, or fail_on of "
+                          "the configuration]", show_default=False)] = None,
+    enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
+    disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
+                                                 help="Back-translation model: a CTranslate2 directory or a pulled "
+                                                      "model name (env MTQA_MODEL); loaded once per worker.")] = None,
+    device: Annotated[BatchDevice, typer.Option("--device", help="Where to run the model.")] = BatchDevice.auto,
+    compute_type: Annotated[BatchComputeType, typer.Option("--compute-type", help="Model precision.")] = BatchComputeType.auto,
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file [default: mtqa.toml, "
+                                                        "or pyproject.toml with [tool.mtqa], in the current folder "
+                                                        "or a parent]", show_default=False)] = None,
+) -> int:
+    """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
+
+    Exit status of the worst article: 0 all pass, 1 some article fails at --fail-on, 2 some article
+    could not be checked (unreadable, empty, not UTF-8...: an "error" row; the others are still
+    checked) or a usage/manifest error, 3 internal error.
+    """
+    from mtqa import batch
+    from mtqa.cli import _split
+    from mtqa.config import load_config
+    from mtqa.io import read_document
+    from mtqa.report import RENDERERS
+    from mtqa.retrieve import list_candidates
+
+    settings_file = load_config(config_file, Path.cwd())
+    fail_on_value = fail_on.value if fail_on is not None else settings_file.fail_on  # the command line wins
+    device_value = getattr(device, "value", device)
+    compute_value = getattr(compute_type, "value", compute_type)
+    if output is None:
+        raise InputError("give the output folder with -o OUTDIR")
+    formats = sorted({*RENDERERS, "text"})
+    if fmt not in formats:
+        raise InputError(f"--format {fmt}: unknown report format; available: {', '.join(formats)}")
+    if manifest is not None and inputs:
+        raise InputError("give either --manifest FILE or articles (folders, globs), not both")
+    if manifest is None and not inputs:
+        raise InputError("nothing to check: give --manifest FILE, or folders or glob patterns of articles")
+    checks = settings_file.build_checks(_split(enable), _split(disable))
+
+    items = batch.read_manifest(manifest) if manifest is not None else batch.collect_inputs(inputs)
+    needs_corpus = [i for i in items if i.source is None]
+    candidates: tuple = ()
+    if corpus is not None:
+        if not corpus.is_dir():
+            raise InputError(f"{corpus}: corpus folder does not exist")
+        paths = list_candidates(corpus)
+        if not paths:
+            raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
+        if needs_corpus:
+            candidates = tuple(read_document(p) for p in paths)
+    elif needs_corpus:
+        where = f"{manifest}: " if manifest is not None else ""
+        raise InputError(f"{where}{needs_corpus[0].target} has no source: pass --corpus DIR to find the sources "
+                         "by retrieval")
+
+    if output.exists() and not output.is_dir():
+        raise InputError(f"{output}: is a file; -o takes a folder")
+    names = batch.report_names(items, fmt)
+    inputs_used = [p for i in items for p in (i.target, i.source) if p is not None]
+    inputs_used += [Path(c.path) for c in candidates] + ([manifest] if manifest is not None else [])
+    clash = batch.output_collisions(inputs_used, output, names)
+    if clash:
+        raise InputError(f"{clash}: an output in {output} would overwrite this input file; choose another -o folder")
+
+    model_dir = model_id = None
+    if model:
+        from mtqa.translate import model_hash, resolve_model_dir
+
+        model_dir = resolve_model_dir(model)  # a bad model is one error before any worker starts
+        model_id = model_hash(model_dir)
+    jobs = jobs or os.cpu_count() or 1
+    config = batch.WorkerConfig(
+        outdir=str(output), fmt=fmt, fail_on=fail_on_value, enable=tuple(_split(enable)),
+        disable=tuple(_split(disable)), model=None if model_dir is None else str(model_dir), device=device_value,
+        compute_type=compute_value, beam_size=beam_size,
+        # CTranslate2 threads: share the CPUs between the workers instead of oversubscribing them.
+        intra_threads=max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0,
+        candidates=candidates, config=settings_file)
+    settings = batch.worker_settings(config, checks, model_id)
+    output.mkdir(parents=True, exist_ok=True)
+
+    display = _Bar() if sys.stderr.isatty() else _Lines()
+    try:
+        result = batch.run_batch(items, config, settings, jobs=jobs, resume=resume, on_start=display.start,
+                                 on_done=display.done,
+                                 on_warning=lambda m: print(f"mtqa: warning: {m}", file=sys.stderr))
+    finally:
+        display.stop()
+    totals = result.summary["totals"]
+    skipped = f" ({result.skipped} skipped: report current)" if resume else ""
+    print(f"{totals['articles']} articles{skipped}: {totals['pass']} pass, {totals['fail']} fail, "
+          f"{totals['error']} error; {totals['flags']} flags; summary: {output / batch.SUMMARY_JSON}",
+          file=sys.stderr)
+    return batch.exit_status(result.outcomes)

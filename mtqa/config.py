@@ -1,0 +1,595 @@
+"""Project configuration: mtqa.toml, or [tool.mtqa] in pyproject.toml.
+
+`load_config(path, start)` finds and validates the file; `Config` holds plain, checked values;
+`Config.build_checks()` and `apply_config()` turn it into checks and into the final flags
+(severity overrides and suppressions). Command-line options win over the file: the CLI passes
+what it was given and the file fills in the rest. Every mistake in the file is an InputError
+of one line naming the file and the table.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import re
+import textwrap
+import tokenize
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from mtqa.checks import REGISTRY, Check, build_checks
+from mtqa.checks.termbase import Term
+from mtqa.document import KINDS
+from mtqa.errors import InputError
+from mtqa.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
+
+CONFIG_FILE = "mtqa.toml"
+PYPROJECT = "pyproject.toml"
+
+# Check attributes that describe a check rather than tune it, or that other tables set.
+_NOT_SETTINGS = frozenset({"name", "category", "needs_source", "needs_model", "enabled_by", "terms", "description"})
+# Settings whose list items come from a fixed vocabulary.
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {}
+MIN_HASH_CHARS = 8  # a shorter line_hash prefix could silence unrelated segments
+
+
+def _grammar_choices() -> None:
+    from mtqa.checks.grammar import GROUPS
+
+    _CHOICES.update({("grammar", "groups"): GROUPS, ("grammar", "group_severity"): GROUPS,
+                     ("grammar", "skip_kinds"): KINDS})
+
+
+_grammar_choices()
+
+# One line per setting for `mtqa init`, keyed "check.setting" (or the bare setting for all checks);
+# a setting missing here is explained by the comment that ends its line in the check's class.
+SETTING_HELP: dict[str, str] = {
+    "severity": "severity of this check's flags",
+    "named-entity.severity": "an organisation, outlet or brand name altered",
+    "named-entity.altered_severity": "another name spelt differently (Stewart -> Steward)",
+    "named-entity.gallicised_severity": "a French form, accents or a common noun (Sevilla -> Séville)",
+    "named-entity.missing_severity": "a name with no similar word in the translation (often a pronoun)",
+    "untranslated.min_words": "segments with fewer words are too short to call",
+    "untranslated.mixed_share": "share of Norwegian words that makes a French sentence mixed",
+    "length.ratio_severity": "a translation much shorter or longer than the length model expects",
+    "length.omission_z": "omission when the length z-score is at or below -omission_z",
+    "length.addition_z": "addition when the length z-score is at or above addition_z",
+    "length.min_difference": "... and only when at least this many characters are missing or added",
+    "credits.severity": "a credit glued to a paragraph of body text",
+    "credits.caption_severity": "a credit under a caption (the page had a picture there)",
+    "teaser.severity": "teaser-shaped lines (\"Lire aussi : ...\", \"Poutine : – En sécurité\")",
+    "teaser.heading_severity": "other short unpunctuated lines in the body (raised when not in the source)",
+    "kicker.severity": "a caps kicker carried over",
+    "kicker.with_source_severity": "a caps kicker translated from a source kicker (shown beside it)",
+    "grammar.severity": "a match whose group has no entry in group_severity",
+    "grammar.groups": "Grammalecte rule groups that produce flags: grammar, confusion, repetition, "
+                      "punctuation, typography, spelling-lower, spelling-cap, other",
+    "grammar.group_severity": "severity per rule group",
+    "grammar.rules_off": "Grammalecte rule ids to ignore (with or without the \"__b1_a1_1\" suffix)",
+    "grammar.proper_noun_guard": "drop matches that underline a capitalised name or acronym",
+    "grammar.skip_kinds": "segment kinds never checked",
+    "grammar.executable": "name on PATH or full path of grammalecte-cli",
+    "grammar.timeout": "seconds allowed for the one Grammalecte run of a document",
+    "back-translation.severity": "a segment whose back-translation is far from the source",
+    "back-translation.major_below": "chrF (0-100) of the back-translation below which a segment is major",
+    "back-translation.minor_below": "chrF below which it is minor (major when the forced score is low too)",
+    "back-translation.score_major_below": "mean log-probability per source token given the French: below it "
+                                          "a minor chrF is major",
+    "back-translation.hallucination_below": "chrF below which a far segment is called a hallucination",
+    "back-translation.length_z": "length z-score that makes a low chrF an omission or an addition",
+    "back-translation.min_source_chars": "shorter sources are not compared (chrF of short strings says little)",
+    "termbase.severity": "a term rendered otherwise than [termbase] says",
+    "coverage.min_words": "content words needed on each side before coverage means anything",
+    "coverage.unrelated_below": "mean share of content words matched below which a pair is unrelated (major)",
+    "coverage.omission_threshold": "omission probability (0-1) at which a pair is flagged; unset: the fitted "
+                                   "model's threshold (coverage-model.json)",
+    "coverage.addition_threshold": "addition probability (0-1) at which a pair is flagged; unset: the fitted "
+                                   "model's threshold (coverage-model.json)",
+}
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A flag the user has reviewed and accepts: kept in reports, marked, never counted."""
+
+    reason: str
+    line_hash: str | None = None   # prefix of the flag's segment_hash
+    pattern: str | None = None     # regular expression searched in the flagged segment text
+    check: str | None = None
+    category: str | None = None
+
+    def matches(self, flag: Flag) -> bool:
+        return ((self.check is None or flag.check == self.check)
+                and (self.category is None or flag.category == self.category)
+                and (self.line_hash is None or segment_hash(flag.text).startswith(self.line_hash))
+                and (self.pattern is None or re.search(self.pattern, flag.text) is not None))
+
+
+@dataclass
+class Config:
+    """Validated configuration. The defaults are mtqa's built-in behaviour."""
+
+    fail_on: str = "major"
+    min_severity: str = "info"
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    checks: dict[str, dict] = field(default_factory=dict)     # check name -> {setting: value}
+    severity: dict[str, str] = field(default_factory=dict)    # flag category -> severity
+    terms: tuple[Term, ...] = ()
+    suppress: tuple[Suppression, ...] = ()
+    path: Path | None = field(default=None, compare=False)    # where it was read from; None: built-in
+
+    def check_options(self) -> dict[str, dict]:
+        """Options for mtqa.checks.build_checks: the [checks.NAME] settings and the termbase."""
+        options = {name: dict(values) for name, values in self.checks.items()}
+        if self.terms:
+            options.setdefault("termbase", {})["terms"] = self.terms
+        return options
+
+    def selection(self, enable: list[str] | None = None, disable: list[str] | None = None
+                  ) -> tuple[list[str], list[str]]:
+        """The checks to enable and disable: --enable replaces the file's `enable`, --disable its
+        `disable`, and a check named in --enable is never disabled by the file."""
+        chosen = list(enable) if enable else list(self.enable)
+        dropped = list(disable) if disable else [d for d in self.disable if d not in (enable or ())]
+        return chosen, dropped
+
+    def build_checks(self, enable: list[str] | None = None, disable: list[str] | None = None) -> list[Check]:
+        """The configured checks, with command-line --enable/--disable taking precedence."""
+        chosen, dropped = self.selection(enable, disable)
+        try:
+            return build_checks(chosen, dropped, self.check_options())
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+    def check_settings(self) -> dict[str, dict]:
+        """Every check's effective settings (defaults with this file's values applied)."""
+        return {name: {**settable(cls), **self.checks.get(name, {})} for name, cls in REGISTRY.items()}
+
+
+def settable(cls: type[Check]) -> dict[str, object]:
+    """The settings of a check class and their defaults: its public tuning attributes
+    (thresholds, severities, simple lists; None for "unset"), in the order the class declares them."""
+    out: dict[str, object] = {}
+    for klass in reversed(cls.__mro__):
+        for key, value in vars(klass).items():
+            if key.startswith("_") or key in _NOT_SETTINGS or callable(value):
+                continue
+            if value is None or isinstance(value, (bool, int, float, str, tuple, dict)):
+                out[key] = getattr(cls, key)
+    return out
+
+
+def setting_help(name: str, key: str) -> str:
+    """The one-line explanation of a check setting (SETTING_HELP, else the comment on its line)."""
+    found = SETTING_HELP.get(f"{name}.{key}")
+    if found:
+        return found
+    for klass in REGISTRY[name].__mro__:
+        if key in vars(klass):
+            comment = _line_comments(klass).get(key)
+            if comment:
+                return comment
+            break
+    return SETTING_HELP.get(key, "") if key == "severity" else ""
+
+
+def _line_comments(cls: type) -> dict[str, str]:
+    """Class attribute -> the comment that ends its line in the class source ("x = 1  # why"), or
+    else the comment lines right above it."""
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):
+        return {}
+    lines = source.splitlines()
+    comments: dict[str, str] = {}
+    key_on_line: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.NAME and tok.start[1] == 4 and not tok.line[:4].strip():
+            key_on_line.setdefault(tok.start[0], tok.string)
+        elif tok.type == tokenize.COMMENT and tok.start[0] in key_on_line:
+            comments[key_on_line[tok.start[0]]] = tok.string.lstrip("#").strip()
+    for n, key in key_on_line.items():
+        above = []
+        while n - 2 - len(above) >= 0 and lines[n - 2 - len(above)].strip().startswith("#"):
+            above.append(lines[n - 2 - len(above)].strip().lstrip("#").strip())
+        if above and key not in comments:
+            comments[key] = " ".join(reversed(above))
+    return comments
+
+
+def _annotation(cls: type, key: str) -> str:
+    for klass in cls.__mro__:
+        if key in getattr(klass, "__annotations__", {}):
+            return str(klass.__annotations__[key])
+    return ""
+
+
+# ---------------------------------------------------------------- finding and reading
+
+
+def find_config(start: Path) -> Path | None:
+    """mtqa.toml, or a pyproject.toml with [tool.mtqa], in `start` or the nearest parent; the
+    search stops at the filesystem root or after a folder holding .git (the repository root)."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        raw = pyproject.read_bytes()
+    except OSError:
+        return False
+    if b"mtqa" not in raw:  # another project's pyproject: never parse (nor fail on) it
+        return False
+    return "mtqa" in _parse(raw, _display(pyproject)).get("tool", {})
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _parse(raw: bytes, where: str) -> dict:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{where}: invalid TOML: {' '.join(str(exc).split())}") from None
+
+
+def read_config(path: Path) -> Config:
+    """Read and validate one configuration file (mtqa.toml, or a pyproject.toml's [tool.mtqa])."""
+    where = _display(path)
+    if path.is_dir():
+        raise InputError(f"{where}: is a directory, not a configuration file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{where}: configuration file not found") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read configuration: {exc.strerror or exc}") from None
+    data = _parse(raw, where)
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "mtqa" not in tool:
+            raise InputError(f"{where}: no [tool.mtqa] table")
+        where, data = f"{where} [tool.mtqa]", tool["mtqa"]
+        if not isinstance(data, dict):
+            raise InputError(f"{where}: must be a table")
+    return replace(parse_config(data, where), path=path)
+
+
+def load_config(path: Path | None, start: Path) -> Config:
+    """The configuration for a run: `path` when given (--config), else the file found from
+    `start` upwards (find_config), else the built-in defaults."""
+    if path is None:
+        path = find_config(start)
+        if path is None:
+            return Config()
+    return read_config(path)
+
+
+# ---------------------------------------------------------------- validation (pure)
+
+
+def _fail(where: str, section: str, message: str) -> InputError:
+    return InputError(f"{where}: {section + ' ' if section else ''}{message}")
+
+
+def _unknown(where: str, section: str, table: dict, known) -> None:
+    for key in table:
+        if key not in known:
+            raise _fail(where, section, f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
+
+
+def _severity(where: str, section: str, key: str, value) -> str:
+    if value not in SEVERITIES:
+        raise _fail(where, section, f"{key} = {value!r}: not a severity (use one of {', '.join(SEVERITIES)})")
+    return value
+
+
+def _strings(where: str, section: str, key: str, value, choices=None, allow_str: bool = False) -> tuple[str, ...]:
+    if allow_str and isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, section, f"{key} must be a list of non-empty strings, not {value!r}")
+    for v in value:
+        if choices is not None and v not in choices:
+            raise _fail(where, section, f"{key}: unknown value {v!r} (known: {', '.join(choices)})")
+    return tuple(value)
+
+
+def parse_config(data: dict, where: str = CONFIG_FILE) -> Config:
+    """Validate a parsed mtqa table into a Config; `where` names the file in error messages."""
+    _unknown(where, "", data, ("fail_on", "min_severity", "checks", "severity", "termbase", "suppress"))
+    config = Config()
+    if "fail_on" in data:
+        config.fail_on = _severity(where, "", "fail_on", data["fail_on"])
+    if "min_severity" in data:
+        config.min_severity = _severity(where, "", "min_severity", data["min_severity"])
+    checks = _table(where, "[checks]", data.get("checks", {}))
+    names = tuple(REGISTRY)
+    for key, value in checks.items():
+        if key in ("enable", "disable"):
+            setattr(config, key, _strings(where, "[checks]", key, value, choices=names))
+        elif key in REGISTRY:
+            config.checks[key] = _check_settings(where, key, _table(where, f"[checks.{key}]", value))
+        else:
+            raise _fail(where, "[checks]", f"unknown check {key!r} (known: enable, disable, {', '.join(names)})")
+    for category, sev in _table(where, "[severity]", data.get("severity", {})).items():
+        if category not in CATEGORIES:
+            raise _fail(where, "[severity]", f"unknown flag category {category!r} (known: {', '.join(CATEGORIES)})")
+        config.severity[category] = _severity(where, "[severity]", repr(category), sev)
+    config.terms = _termbase(where, _table(where, "[termbase]", data.get("termbase", {})))
+    config.suppress = _suppressions(where, data.get("suppress", []))
+    return config
+
+
+def _table(where: str, section: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise _fail(where, section, f"must be a table, not {value!r}")
+    return value
+
+
+def _check_settings(where: str, name: str, table: dict) -> dict:
+    cls = REGISTRY[name]
+    known = settable(cls)
+    section = f"[checks.{name}]"
+    _unknown(where, section, table, known)
+    out = {}
+    for key, value in table.items():
+        default = known[key]
+        choices = _CHOICES.get((name, key))
+        if default is None:  # unset by default: the annotation says what it takes, else a number
+            kind = _annotation(cls, key)
+            default = "" if "str" in kind else False if "bool" in kind else 0 if re.search(r"\bint\b", kind) else 0.0
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise _fail(where, section, f"{key} must be true or false, not {value!r}")
+        elif isinstance(default, (int, float)):
+            wants_float = isinstance(default, float) or _annotation(cls, key) == "float"
+            if isinstance(value, bool) or not isinstance(value, (int, float) if wants_float else int):
+                raise _fail(where, section, f"{key} must be {'a number' if wants_float else 'an integer'}, "
+                                            f"not {value!r}")
+            value = float(value) if wants_float else value
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                raise _fail(where, section, f"{key} must be a string, not {value!r}")
+            if key == "severity" or key.endswith("_severity"):
+                _severity(where, section, key, value)
+        elif isinstance(default, tuple):
+            value = _strings(where, section, key, value, choices=choices)
+        elif isinstance(default, dict):
+            value = dict(_table(where, f"[checks.{name}.{key}]", value))
+            for k, v in value.items():
+                if choices is not None and k not in choices:
+                    raise _fail(where, section, f"{key}: unknown key {k!r} (known: {', '.join(choices)})")
+                if key.endswith("severity"):
+                    _severity(where, section, f"{key}.{k}", v)
+                elif not isinstance(v, str):
+                    raise _fail(where, section, f"{key}.{k} must be a string, not {v!r}")
+        out[key] = value
+    return out
+
+
+def _termbase(where: str, table: dict) -> tuple[Term, ...]:
+    _unknown(where, "[termbase]", table, ("terms",))
+    entries = table.get("terms", [])
+    if not isinstance(entries, list):
+        raise _fail(where, "[termbase]", "terms must be an array of tables ([[termbase.terms]])")
+    terms = []
+    for n, entry in enumerate(entries, 1):
+        section = f"[[termbase.terms]] #{n}"
+        entry = _table(where, section, entry)
+        _unknown(where, section, entry, ("nb", "fr", "context"))
+        nb = entry.get("nb")
+        if not isinstance(nb, str) or not nb.strip():
+            raise _fail(where, section, "needs nb = \"the Norwegian term\"")
+        if "fr" not in entry:
+            raise _fail(where, section, f"needs fr = [\"expected French rendering\", ...] for {nb!r}")
+        fr = _strings(where, section, "fr", entry["fr"], allow_str=True)
+        if not fr:
+            raise _fail(where, section, f"fr lists no rendering for {nb!r}")
+        context = _strings(where, section, "context", entry.get("context", []), allow_str=True)
+        terms.append(Term(nb.strip(), tuple(r.strip() for r in fr), tuple(c.strip() for c in context)))
+    return tuple(terms)
+
+
+def _suppressions(where: str, entries) -> tuple[Suppression, ...]:
+    if not isinstance(entries, list):
+        raise _fail(where, "[[suppress]]", "must be an array of tables ([[suppress]])")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        section = f"[[suppress]] #{n}"
+        entry = _table(where, section, entry)
+        _unknown(where, section, entry, ("line_hash", "pattern", "check", "category", "reason"))
+        for key, value in entry.items():
+            if not isinstance(value, str):
+                raise _fail(where, section, f"{key} must be a string, not {value!r}")
+        reason = entry.get("reason", "").strip()
+        if not reason:
+            raise _fail(where, section, "needs a reason (why this flag is accepted)")
+        if "line_hash" not in entry and "pattern" not in entry:
+            raise _fail(where, section, "needs line_hash (from the flag's segment_hash) or pattern")
+        line_hash = entry.get("line_hash")
+        if line_hash is not None:
+            line_hash = line_hash.strip().lower()
+            if not re.fullmatch(rf"[0-9a-f]{{{MIN_HASH_CHARS},64}}", line_hash):
+                raise _fail(where, section, f"line_hash {entry['line_hash']!r}: expected {MIN_HASH_CHARS} to 64 "
+                                            "hex digits (a flag's segment_hash)")
+        pattern = entry.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise _fail(where, section, f"pattern {pattern!r}: invalid regular expression: {exc}") from None
+        check, category = entry.get("check"), entry.get("category")
+        if check is not None and check not in REGISTRY:
+            raise _fail(where, section, f"unknown check {check!r} (known: {', '.join(REGISTRY)})")
+        if category is not None and category not in CATEGORIES:
+            raise _fail(where, section, f"unknown flag category {category!r} (known: {', '.join(CATEGORIES)})")
+        out.append(Suppression(reason, line_hash, pattern, check, category))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- applying to results (pure)
+
+
+def apply_to_flags(flags: list[Flag], config: Config) -> list[Flag]:
+    """Flags with the [severity] overrides applied, then the first matching [[suppress]] marked."""
+    out = []
+    for flag in flags:
+        severity = config.severity.get(flag.category)
+        if severity is not None and severity != flag.severity:
+            flag = replace(flag, severity=severity)
+        for suppression in config.suppress:
+            if suppression.matches(flag):
+                flag = replace(flag, suppressed=suppression.reason)
+                break
+        out.append(flag)
+    return sort_flags(out)
+
+
+def apply_config(result, config: Config):
+    """A CheckResult (mtqa.pipeline) with its flags passed through apply_to_flags."""
+    if not config.severity and not config.suppress:
+        return result
+    return replace(result, flags=apply_to_flags(result.flags, config))
+
+
+# ---------------------------------------------------------------- mtqa init
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+_HEADER = """\
+# mtqa configuration. `mtqa check` reads the mtqa.toml of the current folder or of the nearest
+# parent (the search stops at the repository root), or the file given with --config FILE; the
+# same settings can live in pyproject.toml under [tool.mtqa]. Options given on the command line
+# win over this file. Every value below is the built-in default: delete a line to follow the
+# defaults of future versions. `mtqa checks` lists the checks.
+
+# Exit with status 1 when a flag (not suppressed) reaches this severity: info, minor, major, critical.
+fail_on = "major"
+# Hide flags below this severity in the text report (the other formats keep every flag).
+min_severity = "info"
+
+[checks]
+# Run only these checks (empty: every check). --enable replaces this list.
+enable = []
+# Never run these checks. --disable replaces this list; a check named in --enable always runs.
+disable = []
+"""
+
+_FOOTER = """
+{categories}
+[severity]
+# "locale/quotation" = "info"
+
+# Termbase: the accepted French renderings of Norwegian terms. A term applies to a source segment
+# that contains it as a word or word prefix (kamp, kampen, kamper, kampene), and, when context
+# words are given, only if one of them (also as a word prefix) is in that segment or within 3
+# source lines of it. The translation is then flagged (check "termbase", category terminology)
+# unless it contains one of the renderings (case and accents ignored, word prefix).
+[termbase]
+# [[termbase.terms]]
+# nb = "kamp"
+# fr = ["combat", "combats"]
+# context = ["krig", "soldat", "front"]
+
+# Suppressions: flags reviewed and accepted. A suppressed flag stays in the reports, marked with
+# its reason, but counts neither for the exit status nor in the summary. Name the segment by a
+# prefix (8+ hex digits) of the flag's "segment_hash" in the JSON report, or by a regular
+# expression searched in the segment text; check and category narrow it; reason is required.
+# [[suppress]]
+# line_hash = "0123abcd4567ef89"
+# check = "named-entity"
+# reason = "the outlet publishes under its French name"
+#
+# [[suppress]]
+# pattern = "^Lire aussi"
+# category = "non-content/boilerplate"
+# reason = "house style keeps the related-article line"
+"""
+
+
+def _comment(text: str) -> str:
+    return textwrap.fill(text, 100, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def default_config_text() -> str:
+    """The commented mtqa.toml that `mtqa init` writes: every setting at its built-in default."""
+    parts = [_HEADER]
+    for name, cls in REGISTRY.items():
+        needs = [what for what, flag in (("a source", cls.needs_source), ("a model", cls.needs_model)) if flag]
+        about = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        about += f" Category: {cls.category}." + (f" Needs {' and '.join(needs)}." if needs else "")
+        parts.append(f"\n{_comment(about)}\n[checks.{name}]\n")
+        for key, value in settable(cls).items():
+            helptext = setting_help(name, key)
+            if value is None:  # TOML has no null: say so, and leave the key out
+                parts.append(f"{_comment(helptext)}\n# {key} = (not set by default)\n")
+            else:
+                parts.append(f"{_comment(helptext)}\n{key} = {_toml_value(value)}\n")
+    parts.append(_FOOTER.format(categories=_comment(
+        "Severity of every flag of a category, whichever check raised it. Categories: " + ", ".join(CATEGORIES))))
+    return "".join(parts)
+
+
+def write_default_config(path: Path, force: bool = False) -> Path:
+    """Write default_config_text() to `path` (a folder gets mtqa.toml) atomically; refuse to
+    overwrite an existing file unless `force`. Returns the path written."""
+    from mtqa.report import write_atomic
+
+    if path.is_dir():
+        path = path / CONFIG_FILE
+    if path.name == PYPROJECT:
+        raise InputError(f"{path}: mtqa init writes its own file; copy its settings into pyproject.toml "
+                         "under [tool.mtqa] instead")
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists; use --force to overwrite it")
+    if not path.parent.exists():
+        raise InputError(f"{path.parent}: folder does not exist")
+    write_atomic(path, default_config_text())
+    return path
+
+
+__all__ = ["CONFIG_FILE", "Config", "Suppression", "apply_config", "apply_to_flags", "default_config_text",
+           "find_config", "load_config", "parse_config", "read_config", "settable", "write_default_config"]
