@@ -11,7 +11,8 @@ stem keeps its MAX_FR best-supported French stems (pivots multiply senses: "kamp
 
     apt-get install dict-freedict-{swe-nor,swe-fra,fra-swe,ita-nor,fra-ita,pol-nor,pol-fra,fra-pol,\\
         fin-nor,fin-fra,fra-fin,ell-nor,ell-fra,fra-ell}
-    python scripts/build_lexicon.py            # writes mtqa/data/lexicon.nb-fr.tsv
+    apt-get install dict-freedict-eng-nor       # and the English -> Norwegian list
+    python scripts/build_lexicon.py            # writes mtqa/data/lexicon.nb-fr.tsv and lexicon.en-nb.tsv
 """
 
 from __future__ import annotations
@@ -98,11 +99,30 @@ def build() -> dict[str, dict[str, int]]:
     return support
 
 
+def build_english() -> dict[str, set[str]]:
+    """English word (lowercase) -> Norwegian stems, from eng-nor: tells a name kept in English
+    by the French ("Research Service") from one the Norwegian translated ("Forskningstjeneste")."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for en, nbs in read_dict("eng-nor").items():
+        words = _words(en)
+        if len(words) != 1 or len(words[0]) < 3:
+            continue
+        for nb in nbs:
+            out[words[0]] |= single_stems(nb, "nb")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--output", type=Path,
                     default=Path(__file__).resolve().parents[1] / "mtqa" / "data" / "lexicon.nb-fr.tsv")
     args = ap.parse_args()
+    english = build_english()
+    en_path = args.output.with_name("lexicon.en-nb.tsv")
+    en_path.write_text("# English word\tnb stems (built by scripts/build_lexicon.py from FreeDict eng-nor, CC-BY-SA 3.0)\n"
+                       + "".join(f"{en}\t{' '.join(sorted(nbs))}\n" for en, nbs in sorted(english.items()) if nbs),
+                       encoding="utf-8")
+    print(f"{len(english)} English words -> {en_path}", file=sys.stderr)
     support = build()
     lines = []
     for nb in sorted(support):
