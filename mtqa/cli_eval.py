@@ -84,8 +84,8 @@ def print_report(report, console: Console) -> None:
 
 
 def print_systems(systems, console: Console) -> None:
-    table = Table(title="Real MT outputs against nb.txt (flags at >= minor; score = -(minor 1, major 5, critical 10)"
-                        " per line; tau-b: line score vs sentence chrF against fr.txt)",
+    table = Table(title="Real MT outputs against nb.txt (flags at >= minor; score = lexical coverage (0-1) "
+                        "- (minor 1, major 5, critical 10) per line; tau-b: line score vs sentence chrF against fr.txt)",
                   title_justify="left")
     for name in ("system", "lines", "flags/line", "lines flagged", "lines major", "mean score", "mean chrF",
                  "Kendall tau-b"):

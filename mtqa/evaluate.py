@@ -1356,14 +1356,23 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
     return (concordant - discordant) / denom if denom else None
 
 
-def line_scores(flags: Iterable[LineFlag], n_lines: int) -> list[float]:
+def line_scores(flags: Iterable[LineFlag], n_lines: int, coverage: Sequence[float] | None = None) -> list[float]:
     """mtqa's score of each line: minus the severity-weighted number of its flags
-    (info 0, minor 1, major 5, critical 10); 0 for a line without flags."""
-    scores = [0.0] * n_lines
+    (info 0, minor 1, major 5, critical 10), plus, when given, the line's lexical coverage
+    (0-1, mtqa.lexicon: the share of content words matched across the two languages), which
+    orders the many lines without flags and weighs less than one minor flag."""
+    scores = list(coverage) if coverage is not None else [0.0] * n_lines
     for f in flags:
         if 1 <= f.line <= n_lines:
             scores[f.line - 1] -= SEVERITY_WEIGHTS[f.severity]
     return scores
+
+
+def _mean_coverage(source: str, target: str) -> float:
+    from mtqa.lexicon import coverage
+
+    cov = coverage(source, target)
+    return ((cov.source or 0.0) + (cov.target or 0.0)) / 2
 
 
 @dataclass(frozen=True)
@@ -1448,7 +1457,7 @@ def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, syste
         for f in counted:
             per_cat.setdefault(f.category, set()).add(f.line)
             per_check.setdefault(f.check, set()).add(f.line)
-        scores = line_scores(flags, len(lines))
+        scores = line_scores(flags, len(lines), [_mean_coverage(a, b) for a, b in zip(nb_lines, lines)])
         if s == "human":
             chrf, tau = None, None
         else:

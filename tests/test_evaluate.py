@@ -301,6 +301,9 @@ def test_line_scores_weigh_severities():
     flags = [ev.LineFlag(1, "a", "minor", "c", ""), ev.LineFlag(1, "a", "major", "c", ""),
              ev.LineFlag(3, "a", "info", "c", ""), ev.LineFlag(2, "a", "critical", "c", "")]
     assert ev.line_scores(flags, 3) == [-6.0, -10.0, 0.0]
+    # lexical coverage orders the lines without flags, and never outweighs a minor flag
+    scores = ev.line_scores(flags[:1], 3, [1.0, 0.2, 0.9])
+    assert scores == [0.0, 0.2, 0.9] and scores[2] > scores[1] > scores[0]
 
 
 # --------------------------------------------------------------------------- running the checks
