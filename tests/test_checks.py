@@ -187,3 +187,18 @@ def test_kicker_without_source_kicker_is_major():
     fr = ["Premier paragraphe ici.", "COMBATS DURS : Des soldats ont été blessés au front."]
     flags = run("kicker", nb, fr)
     assert [(f.line, f.severity) for f in flags] == [(2, "major")]
+
+
+@pytest.mark.parametrize("fr, flagged", [
+    ("La tempête est à environ 465 miles (1 040 km) des côtes.", True),   # 645 miles changed
+    ("La tempête est à environ 645 miles (1 040 km) des côtes.", False),
+    ("Il pèserait environ 31 livres (16kg) sur Io.", True),
+    ("Il pèserait environ 36 livres (16kg) sur Io.", False),
+    ("Il fait 90 °F (21 °C) à l'ombre.", True),
+    ("Il fait 70 °F (21 °C) à l'ombre.", False),
+])
+def test_numbers_check_a_conversion_the_translation_carries(fr, flagged):
+    # The Norwegian gives only the metric figure: the bracketed conversion must still hold.
+    nb = "Stormen er omtrent 1040 km fra kysten. Han ville veid 16 kg på Io. Det er 21 grader i skyggen."
+    flags = run("numbers", [nb], [fr])
+    assert any("is not" in f.message and f.severity == "major" for f in flags) is flagged

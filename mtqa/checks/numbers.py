@@ -126,6 +126,64 @@ _UNIT_RE = re.compile(
     r"kg\b|kilo|gallons?|liter|litres?|tommer|pouces?|inches|yards?|knop|nœuds?|mph|cm\b)", re.IGNORECASE)
 
 
+# A measure followed by its conversion in brackets: "645 miles (1 040 km)", "200 livres (90kg)".
+# French unit word -> (dimension, size in the SI unit); temperatures are converted by formula.
+_MEASURE_UNITS = {
+    **dict.fromkeys(("mile", "miles", "mi"), ("length", 1609.344)),
+    **dict.fromkeys(("km", "kilomètre", "kilomètres"), ("length", 1000.0)),
+    **dict.fromkeys(("m", "mètre", "mètres"), ("length", 1.0)),
+    **dict.fromkeys(("pied", "pieds", "ft"), ("length", 0.3048)),
+    **dict.fromkeys(("pouce", "pouces"), ("length", 0.0254)),
+    **dict.fromkeys(("cm", "centimètres"), ("length", 0.01)),
+    **dict.fromkeys(("yard", "yards"), ("length", 0.9144)),
+    **dict.fromkeys(("livre", "livres", "lb", "lbs"), ("weight", 0.453592)),
+    **dict.fromkeys(("kg", "kilo", "kilos", "kilogramme", "kilogrammes"), ("weight", 1.0)),
+    **dict.fromkeys(("tonne", "tonnes"), ("weight", 1000.0)),
+    **dict.fromkeys(("gallon", "gallons"), ("volume", 3.78541)),
+    **dict.fromkeys(("litre", "litres", "l"), ("volume", 1.0)),
+    **dict.fromkeys(("km/h",), ("speed", 1.0)),
+    **dict.fromkeys(("mph",), ("speed", 1.609344)),
+    **dict.fromkeys(("nœud", "nœuds"), ("speed", 1.852)),
+    **dict.fromkeys(("°f",), ("temperature", "F")),
+    **dict.fromkeys(("°c",), ("temperature", "C")),
+}
+_UNIT_WORD = r"(°\s?[CF]|km/h|[^\W\d_]+)"
+_BRACKETED = re.compile(r"^\s*" + _UNIT_WORD + r"\s*\((?:soit|environ|env\.|près de|~)?\s*$", re.IGNORECASE)
+
+
+def _unit(word: str) -> tuple[str, float | str] | None:
+    return _MEASURE_UNITS.get(word.lower().replace(" ", ""))
+
+
+def conversion_holds(value: float, unit_a, other: float, unit_b, tolerance: float = 0.08) -> bool:
+    """Is `other` (in unit_b) `value` (in unit_a) converted and rounded?"""
+    (dim, size_a), (_, size_b) = unit_a, unit_b
+    if dim == "temperature":
+        expected = (value - 32) * 5 / 9 if size_a == "F" else value * 9 / 5 + 32
+        return abs(expected - other) <= 1.5
+    expected = value * size_a / size_b
+    return abs(expected - other) <= max(tolerance * max(abs(expected), abs(other)), 0.5)
+
+
+def conversion_errors(text: str) -> list[tuple[str, str, str, str]]:
+    """Bracketed conversions that do not hold: (value, unit, converted value, unit), e.g.
+    ("465", "miles", "1040", "km") for "465 miles (1 040 km)"."""
+    numbers = find_numbers(text)
+    out = []
+    for a, b in zip(numbers, numbers[1:]):
+        m = _BRACKETED.match(text[a.end:b.start])
+        after = re.match(r"\s*" + _UNIT_WORD, text[b.end:b.end + 12])
+        if not m or not after:
+            continue
+        unit_a, unit_b = _unit(m.group(1)), _unit(after.group(1))
+        x, y = _as_float(a.value), _as_float(b.value)
+        if unit_a is None or unit_b is None or unit_a[0] != unit_b[0] or unit_a == unit_b or x is None or y is None:
+            continue
+        if not conversion_holds(x, unit_a, y, unit_b):
+            out.append((a.value, m.group(1), b.value, after.group(1)))
+    return out
+
+
 def has_unit(text: str, value: str) -> bool:
     """Is a number of this value in `text` followed by a unit of measure?"""
     return any(n.value == value and _UNIT_RE.match(text[n.end:n.end + 24]) for n in find_numbers(text))
@@ -173,6 +231,16 @@ class NumberCheck(Check):
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
             src, tgt = pair.source_text, pair.target_text
+            # A conversion the translation carries must hold ("465 miles (1 040 km)"): one of its
+            # numbers was changed, even when the source gives only one of the two.
+            source_errors = conversion_errors(src)
+            for value, unit, other, other_unit in conversion_errors(tgt):
+                if any(e[0] == value and e[2] == other for e in source_errors):
+                    continue  # the source has the same inconsistency
+                seg = next((s for s in pair.target if any(n.value == value for n in find_numbers(s.text))),
+                           pair.target[0])
+                yield self.flag(seg, f"number mismatch: {value} {unit} is not {other} {other_unit}",
+                                source_text=src, evidence={"conversion": [value, unit, other, other_unit]})
             src_bag, tgt_bag = number_bag(src), number_bag(tgt)
             if src_bag == tgt_bag:
                 continue
