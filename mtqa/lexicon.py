@@ -9,6 +9,7 @@ Function words are left out: they carry little meaning and are rendered freely.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -92,11 +93,20 @@ class Word:
     folded: str
 
 
+# Longer "words" are runs of letters without spaces or hyphen chains, not words (the longest
+# words of FLORES-200 dev have 30 characters): they are left out, which keeps the work per word,
+# and the number of cognate comparisons in coverage(), bounded.
+MAX_WORD_CHARS = 64
+
+
 def content_words(text: str, lang: str) -> list[Word]:
-    """Words that carry meaning: not function words, not single letters (elided "l'", "d'")."""
+    """Words that carry meaning: not function words, not single letters (elided "l'", "d'"),
+    not runs longer than MAX_WORD_CHARS."""
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0)
+        if len(w) > MAX_WORD_CHARS:
+            continue
         off = 0
         if lang == "fr":  # elision: "l'université" -> "université", "qu'il" -> "il"
             elided = _ELISION.match(w)
@@ -176,36 +186,117 @@ class Coverage:
         return runs
 
 
-def _prefixes(folded: str) -> list[str]:
-    """The keys a word is indexed under for _alike: the first four letters of its spelling-folded
-    form, and of each hyphenated part ("sør-afrika" -> "sor-", "afri")."""
-    parts = [folded] + ([p for p in folded.split("-") if len(p) >= 4] if "-" in folded else [])
-    return [_spelling(p)[:4] for p in parts]
+def _parts(folded: str) -> list[str]:
+    """The spelling-folded pieces _alike compares across a hyphen: parts of four letters or more."""
+    return [_spelling(p) for p in folded.split("-") if len(p) >= 4]
+
+
+def _atoms_alike_threshold(x: int, y: int) -> int | None:
+    """Shared first letters two hyphen-free spelling-folded words of lengths x and y need to be
+    alike (besides being equal), as in _alike; None when only equality counts (shorter than 5)."""
+    n = min(x, y)
+    return None if n < 5 else max(4, int(0.7 * n))
+
+
+class _Cognates:
+    """The French word forms of a text, indexed so that every form _alike to a Norwegian one is
+    found without comparing all pairs: hyphen-free pieces are grouped by length and sorted, and
+    two pieces are alike exactly when they are equal or share their first `threshold` letters,
+    a prefix range found by bisection. Each range is walked once (`_done`)."""
+
+    def __init__(self, forms):
+        self.forms = set(forms)
+        self.plain: dict[str, list[str]] = {}    # spelling of a hyphen-free form -> forms
+        self.owners: dict[str, list[str]] = {}   # piece -> forms holding it
+        for f in self.forms:
+            if "-" not in f:
+                self.plain.setdefault(_spelling(f), []).append(f)
+            for piece in dict.fromkeys(_parts(f)):
+                self.owners.setdefault(piece, []).append(f)
+        by_length: dict[int, list[str]] = {}
+        for piece in self.owners:
+            by_length.setdefault(len(piece), []).append(piece)
+        self.by_length = {n: sorted(pieces) for n, pieces in sorted(by_length.items())}
+        self.matched: set[str] = set()
+        self._done: dict[tuple, bool] = {}
+
+    def _mark(self, key: tuple, forms) -> bool:
+        if key not in self._done:
+            forms = list(forms)
+            self.matched.update(forms)
+            self._done[key] = bool(forms)
+        return self._done[key]
+
+    def match(self, folded: str) -> bool:
+        """Whether some French form is _alike to the Norwegian `folded`; marks every one that is."""
+        hit = self._mark(("=", folded), [folded] if folded in self.forms else [])
+        if "-" not in folded:  # two hyphen-free words are alike when spelt the same, whatever their length
+            hit |= self._mark(("plain", _spelling(folded)), self.plain.get(_spelling(folded), ()))
+        for x in dict.fromkeys(_parts(folded)):
+            hit |= self._mark(("piece", x), self.owners.get(x, ()))
+            for n, pieces in self.by_length.items():
+                t = _atoms_alike_threshold(len(x), n)
+                if t is None:
+                    continue
+                prefix = x[:t]
+                key = ("prefix", n, prefix)
+                if key not in self._done:
+                    found = []
+                    for k in range(bisect.bisect_left(pieces, prefix), len(pieces)):
+                        if not pieces[k].startswith(prefix):
+                            break
+                        found.extend(self.owners[pieces[k]])
+                    self._mark(key, found)
+                hit |= self._done[key]
+        return hit
 
 
 def coverage(source: str, target: str) -> Coverage:
-    """Match the content words of a Norwegian text and its French translation."""
+    """Match the content words of a Norwegian text and its French translation.
+
+    A Norwegian word has a counterpart when the lexicon pairs its stem with the stem of a French
+    word, when the two are spelt alike (_alike), or when they are the same word. Each distinct
+    word is looked up once, through indexes: the work grows with the number of words, not with
+    the product of the two sides' (a paragraph of repeated words stays linear).
+    """
     src = content_words(source, "nb")
     tgt = content_words(target, "fr")
     lex = lexicon()
-    by_stem: dict[str, list[int]] = {}
-    by_prefix: dict[str, set[int]] = {}
-    for j, t in enumerate(tgt):
-        by_stem.setdefault(t.stem, []).append(j)
-        for key in _prefixes(t.folded):
-            by_prefix.setdefault(key, set()).add(j)
+    tgt_stems = {t.stem for t in tgt}
+    cognates = _Cognates(t.folded for t in tgt)
+    matched_stems: set[str] = set()
+    known: dict[tuple[str, str], bool] = {}
     src_ok = []
-    tgt_ok = [False] * len(tgt)
     for w in src:
-        hits = {j for stem_fr in lex.get(w.stem, ()) for j in by_stem.get(stem_fr, ())}
-        for key in _prefixes(w.folded):
-            hits.update(j for j in by_prefix.get(key, ()) if j not in hits and _alike(w.folded, tgt[j].folded))
-        if w.folded in (t.folded for t in tgt):  # short identical words ("EU", "3")
-            hits.update(j for j, t in enumerate(tgt) if t.folded == w.folded)
-        for j in hits:
-            tgt_ok[j] = True
-        src_ok.append(bool(hits))
-    return Coverage(tuple(src), tuple(tgt), tuple(src_ok), tuple(tgt_ok))
+        key = (w.stem, w.folded)
+        if key not in known:
+            by_lexicon = (lex.get(w.stem) or compound_translations(w.text.lower())) & tgt_stems
+            matched_stems |= by_lexicon
+            by_spelling = cognates.match(w.folded)
+            known[key] = bool(by_lexicon) or by_spelling
+        src_ok.append(known[key])
+    tgt_ok = tuple(t.stem in matched_stems or t.folded in cognates.matched for t in tgt)
+    return Coverage(tuple(src), tuple(tgt), tuple(src_ok), tgt_ok)
+
+
+@lru_cache(maxsize=100_000)
+def compound_translations(word: str) -> frozenset[str]:
+    """French stems for a Norwegian compound the lexicon lacks, from its parts: the longest
+    known last part (the head: "diagnoseverktøy" -> "verktøy") and the first part, with or
+    without a linking -s- or -e- ("lavinntektsland" -> "lavinntekt" + "land")."""
+    lex = lexicon()
+    if len(word) < 7 or not word.isalpha():
+        return frozenset()
+    for i in range(3, len(word) - 3):
+        head, tail = word[:i], word[i:]
+        found = lex.get(stem(tail, "nb"))
+        if not found:
+            continue
+        for first in (head, head[:-1] if head[-1:] in "se" else None):
+            if first and len(first) >= 3 and stem(first, "nb") in lex:
+                return found | lex[stem(first, "nb")]
+        return found
+    return frozenset()
 
 
 @lru_cache(maxsize=1)

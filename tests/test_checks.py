@@ -202,3 +202,9 @@ def test_numbers_check_a_conversion_the_translation_carries(fr, flagged):
     nb = "Stormen er omtrent 1040 km fra kysten. Han ville veid 16 kg på Io. Det er 21 grader i skyggen."
     flags = run("numbers", [nb], [fr])
     assert any("is not" in f.message and f.severity == "major" for f in flags) is flagged
+
+
+def test_numbers_accept_norwegian_thousands_points():
+    nb = "Tallene var 291.773, 300.948 og 9174 stemmer."
+    assert run("numbers", [nb], ["Les chiffres étaient de 291 773, 300 948 et 9 174 voix."]) == []
+    assert run("numbers", [nb], ["Les chiffres étaient de 291 773, 300 949 et 9 174 voix."]) != []

@@ -247,6 +247,10 @@ class NumberCheck(Check):
             src_words, tgt_words = word_values(src), word_values(tgt)
             missing = sorted(v for v in (src_bag - tgt_bag).elements() if not _explained(v, tgt, tgt_words))
             extra = sorted(v for v in (tgt_bag - src_bag).elements() if not _explained(v, src, src_words))
+            # Norwegian groups thousands with a point ("23.764" = 23 764), as English writes decimals.
+            grouped = {v for v in missing if re.fullmatch(r"\d{1,3}\.\d{3}", v) and v.replace(".", "") in extra}
+            missing = [v for v in missing if v not in grouped]
+            extra = [v for v in extra if v not in {g.replace(".", "") for g in grouped}]
             # Conversions pair a missing number with an extra one (or with one the other side already has).
             pairs_with = [w for w in list(tgt_bag) + extra if has_unit(tgt, w)]
             missing = [v for v in missing if not (has_unit(src, v) and any(converted(v, w) for w in pairs_with))]
