@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ MIN_HALF_BAND = 20
 # Widen the band at most this many times (x4 each), and never past this many cells.
 MAX_WIDENINGS = 3
 MAX_BAND_CELLS = 12_000_000
+# Cells of the band whose bead costs are computed at once (a block of rows): the search's
+# working memory, apart from one byte a cell for the back-pointers.
+BLOCK_CELLS = 250_000
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ class _Side:
     texts: tuple[str, ...]
     length_sums: np.ndarray  # (n+1,) characters
     punct_sums: np.ndarray  # (4, n+1): ?, !, quotes, colons
-    anchors: dict[str, tuple[frozenset[str], ...]]  # class -> anchors of each sentence
+    anchors: dict[str, tuple[tuple[str, ...], ...]]  # class -> anchors of each sentence, sorted
 
 
 def _prefix(values) -> np.ndarray:
@@ -191,9 +195,14 @@ def _prefix(values) -> np.ndarray:
     return np.concatenate([np.zeros((1,) + arr.shape[1:]), np.cumsum(arr, axis=0)])
 
 
-def _side(texts: Sequence[str]) -> _Side:
+def _side(texts: Sequence[str], pool: dict[str, str] | None = None) -> _Side:
+    """`pool`: one copy of every anchor string, shared by the sentences (and the two sides)."""
     texts = tuple(texts)
-    anchors = {name: tuple(find(t) for t in texts) for name, find in ANCHORS.items()}
+    pool = {} if pool is None else pool
+    # Sorted tuples of pooled strings rather than frozensets: a tenth of the memory on long
+    # documents, and a fixed order for the float sums over them (no PYTHONHASHSEED dependence).
+    anchors = {name: tuple(tuple(sorted(pool.setdefault(k, k) for k in find(t))) for t in texts)
+               for name, find in ANCHORS.items()}
     return _Side(
         texts=texts,
         length_sums=_prefix([len(t) for t in texts]),
@@ -279,12 +288,12 @@ _HIT_TERMS: dict[tuple[int, int], list[tuple[int, str, int, int]]] = {
 }
 
 
-def _neighbours(sets: Sequence[frozenset[str]]) -> list[frozenset[str]]:
-    """P[k] = sets[k] & sets[k+1] (empty for the last sentence)."""
-    return [a & b for a, b in zip(sets, sets[1:])] + [frozenset()]
+def _neighbours(sets: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """P[k] = sets[k] & sets[k+1] (empty for the last sentence), sorted."""
+    return [tuple(sorted(set(a).intersection(b))) if a and b else () for a, b in zip(sets, sets[1:])] + [()]
 
 
-def _rarity(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]]) -> dict[str, float]:
+def _rarity(src: Sequence[tuple[str, ...]], tgt: Sequence[tuple[str, ...]]) -> dict[str, float]:
     """Weight in (0, 1] of each anchor: 1 if it occurs in at most one sentence per side,
     falling like an inverse document frequency as more sentences repeat it."""
     df: dict[str, int] = defaultdict(int)
@@ -306,13 +315,15 @@ class _Overlap:
     w: np.ndarray
 
 
-def _overlap(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]],
+def _overlap(src: Sequence[tuple[str, ...]], tgt: Sequence[tuple[str, ...]],
              weight: dict[str, float], band: _Band) -> _Overlap:
     where: dict[str, list[int]] = defaultdict(list)
     for t, keys in enumerate(tgt):
         for key in keys:
             where[key].append(t)
-    shared: dict[tuple[int, int], float] = defaultdict(float)
+    # (s, t, weight) of every shared anchor, in flat arrays (a dict of pairs took hundreds of bytes
+    # an entry on long documents); the weights of one pair are then summed in the order found.
+    ss, tt, ww = array("q"), array("q"), array("d")
     n = band.n
     for s, keys in enumerate(src):
         if not keys:
@@ -320,31 +331,40 @@ def _overlap(src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]],
         # Target units that can sit in a bead ending in row s+1 or s+2.
         first = band.lo[min(s + 1, n)] - 2
         last = band.lo[min(s + 2, n)] + band.width
-        for key in keys:
+        for key in keys:  # sorted (see _side): the float sums do not depend on set order
             ts = where.get(key)
             if ts:
-                for t in ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]:
-                    shared[s, t] += weight[key]
-    pairs = np.array(list(shared.keys()), dtype=np.int64).reshape(-1, 2)
-    return _Overlap(pairs[:, 0], pairs[:, 1], np.fromiter(shared.values(), np.float64, len(shared)))
+                hits = ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]
+                ss.extend([s] * len(hits))
+                tt.extend(hits)
+                ww.extend([weight[key]] * len(hits))
+    s_arr = np.frombuffer(ss, dtype=np.int64) if len(ss) else np.zeros(0, np.int64)
+    t_arr = np.frombuffer(tt, dtype=np.int64) if len(tt) else np.zeros(0, np.int64)
+    w_arr = np.frombuffer(ww, dtype=np.float64) if len(ww) else np.zeros(0, np.float64)
+    # One entry per pair, in (s, t) order: rows ascending, so that _place can take a block of
+    # rows by bisection.
+    pair_ids, inverse = np.unique(s_arr * (band.m + 1) + t_arr, return_inverse=True)
+    weights = np.bincount(inverse.reshape(-1), weights=w_arr, minlength=len(pair_ids))
+    return _Overlap(pair_ids // (band.m + 1), pair_ids % (band.m + 1), weights)
 
 
-def _place(terms: list[tuple[float, _Overlap, int, int]], band: _Band) -> np.ndarray:
-    """Sum of sign * XY(di, dj) over `terms`, as a band table: the overlap of units
-    s and t lands in cell (s + di, t + dj)."""
+def _place(terms: list[tuple[float, _Overlap, int, int]], band: _Band, r0: int, r1: int) -> np.ndarray:
+    """Sum of sign * XY(di, dj) over `terms`, as a table of rows r0..r1-1 of the band: the
+    overlap of units s and t lands in cell (s + di, t + dj)."""
     cells, weights = [], []
     for sign, overlap, di, dj in terms:
-        i = overlap.s + di
-        j = overlap.t + dj
-        ok = (i <= band.n) & (j <= band.m)
-        i, j, w = i[ok], j[ok], overlap.w[ok]
+        first, last = np.searchsorted(overlap.s, [r0 - di, r1 - di])  # overlap.s is sorted
+        i = overlap.s[first:last] + di
+        j = overlap.t[first:last] + dj
+        ok = j <= band.m
+        i, j, w = i[ok], j[ok], overlap.w[first:last][ok]
         c = j - band.lo[i]
         ok = (c >= 0) & (c < band.width)
-        cells.append(i[ok] * band.width + c[ok])
+        cells.append((i[ok] - r0) * band.width + c[ok])
         weights.append(sign * w[ok])
-    size = (band.n + 1) * band.width
+    size = (r1 - r0) * band.width
     return np.bincount(np.concatenate(cells), weights=np.concatenate(weights),
-                       minlength=size).reshape(band.n + 1, band.width)
+                       minlength=size).reshape(r1 - r0, band.width)
 
 
 @dataclass(frozen=True)
@@ -367,18 +387,20 @@ def _anchor_tables(src_sets, tgt_sets, band: _Band) -> _AnchorTables:
     return _AnchorTables(overlaps, sums(src_sets), sums(tgt_sets))
 
 
-def _hits(tables: _AnchorTables, kind: tuple[int, int], band: _Band) -> np.ndarray:
-    return _place([(sign, tables.overlaps[xy], di, dj) for sign, xy, di, dj in _HIT_TERMS[kind]], band)
+def _hits(tables: _AnchorTables, kind: tuple[int, int], band: _Band, r0: int, r1: int) -> np.ndarray:
+    return _place([(sign, tables.overlaps[xy], di, dj) for sign, xy, di, dj in _HIT_TERMS[kind]], band, r0, r1)
 
 
 def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
                 anchors: dict[str, _AnchorTables], similarity,
-                weights: CostWeights) -> np.ndarray:
-    """Cost of the bead of `kind` ending at every cell of the band (inf where impossible)."""
+                weights: CostWeights, r0: int, r1: int, only: np.ndarray | None = None) -> np.ndarray:
+    """Cost of the bead of `kind` ending at every cell of rows r0..r1-1 of the band (inf where
+    impossible). `only`: a mask of the cells whose cost is wanted; `similarity` is then asked
+    about those alone (the others' costs are left without it)."""
     a, b = kind
     n, m = band.n, band.m
-    rows = np.arange(n + 1)[:, None]  # i: source sentences consumed
-    cols = band.lo[:, None] + np.arange(band.width)[None, :]  # j: target sentences consumed
+    rows = np.arange(r0, r1)[:, None]  # i: source sentences consumed
+    cols = band.lo[r0:r1, None] + np.arange(band.width)[None, :]  # j: target sentences consumed
     valid = (rows >= a) & (cols >= b) & (cols <= m)
     i0, i1 = np.clip(rows - a, 0, n), rows  # the bead holds source i0..i1-1
     j0, j1 = np.clip(cols - b, 0, m), np.clip(cols, 0, m)  # and target j0..j1-1
@@ -394,7 +416,7 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
 
     cost = -math.log(weights.prior(kind)) + lengths
     for name, tables in anchors.items():
-        hits = _hits(tables, kind, band)
+        hits = _hits(tables, kind, band, r0, r1)
         misses = (tables.src_sums[i1] - tables.src_sums[i0]) + (tables.tgt_sums[j1] - tables.tgt_sums[j0]) - 2 * hits
         cost = cost + getattr(weights, f"{name}_miss") * misses - getattr(weights, f"{name}_hit") * hits
     for f in range(len(_PUNCT_PATTERNS)):
@@ -403,10 +425,11 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
 
     if similarity is not None:
         sim = np.zeros_like(cost)
-        for i, c in zip(*np.nonzero(valid)):
+        for r, c in zip(*np.nonzero(valid if only is None else valid & only)):
+            i = r0 + int(r)
             j = int(band.lo[i]) + int(c)
             score = similarity(" ".join(src.texts[i - a:i]), " ".join(tgt.texts[j - b:j]))
-            sim[i, c] = min(max(float(score), 0.0), 1.0)
+            sim[r, c] = min(max(float(score), 0.0), 1.0)
         # Per sentence, so that merging two good pairs into a 2-2 bead gains nothing.
         cost = cost + weights.similarity * (1.0 - sim) * (a + b) / 2
     return np.where(valid, cost, np.inf)
@@ -415,50 +438,66 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
 # --- dynamic programme ------------------------------------------------------
 
 
+def _block_rows(width: int) -> int:
+    """Rows of the band whose bead costs are held at once: about BLOCK_CELLS cells."""
+    return max(16, BLOCK_CELLS // max(width, 1))
+
+
 def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeights
             ) -> tuple[list[Bead], bool]:
-    """Best bead sequence within `band`, and whether it runs along the band's edge."""
+    """Best bead sequence within `band`, and whether it runs along the band's edge.
+
+    Memory: the bead costs are computed a block of rows at a time and only the last three rows
+    of cumulative costs are kept, so besides the back-pointers (one byte a cell) the search
+    holds O(BLOCK_CELLS) numbers whatever the length of the documents. The costs of the beads
+    on the best path are computed again, block by block, for the trace back.
+    """
     n, m, width, lo = band.n, band.m, band.width, band.lo
     anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
-    costs = [_bead_costs(k, src, tgt, band, anchors, similarity, weights) for k in BEAD_KINDS]
     insert = BEAD_KINDS.index((0, 1))
+    block = _block_rows(width)
 
-    # total[i, PAD + c]: cheapest cost to cell (i, lo[i] + c); padded with inf on
-    # both sides so that looking up a neighbouring row is a plain slice.
+    # total[i % 3, PAD + c]: cheapest cost to cell (i, lo[i] + c), for the last three rows (a bead
+    # spans at most two); padded with inf on both sides so that looking up a neighbouring row
+    # is a plain slice.
     pad_left = 2
     pad_right = int(np.max(lo[2:] - lo[:-2], initial=0)) + 2 if n >= 2 else int(lo[-1] - lo[0]) + 2
-    total = np.full((n + 1, pad_left + width + pad_right), np.inf)
+    total = np.full((3, pad_left + width + pad_right), np.inf)
     back = np.full((n + 1, width), -1, dtype=np.int8)
 
-    for i in range(n + 1):
-        best = np.full(width, np.inf)
-        choice = np.full(width, -1, dtype=np.int8)
-        if i == 0:
-            best[0] = 0.0  # lo[0] == 0: the empty alignment
-        for k, (a, b) in enumerate(BEAD_KINDS):
-            if a == 0 or i < a:
-                continue
-            start = pad_left + int(lo[i] - lo[i - a]) - b
-            candidate = total[i - a, start:start + width] + costs[k][i]
-            better = candidate < best
-            best = np.where(better, candidate, best)
-            choice[better] = k
-        # 0-1 beads move along the row: best[c] = min(best[c], best[c-1] + insert[c]).
-        # As a prefix minimum: best[c] = C[c] + min_{c' <= c}(best[c'] - C[c']).
-        # (Every column of the band is a real target position: _band keeps it inside.)
-        step = costs[insert][i].copy()
-        step[0] = 0.0
-        running = np.cumsum(step)
-        own = best - running
-        lowest = np.minimum.accumulate(own)
-        from_left = lowest < own
-        best = running + lowest
-        choice[from_left] = insert
-        total[i, pad_left:pad_left + width] = best
-        back[i] = choice
+    for r0 in range(0, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        costs = [_bead_costs(k, src, tgt, band, anchors, similarity, weights, r0, r1) for k in BEAD_KINDS]
+        for i in range(r0, r1):
+            best = np.full(width, np.inf)
+            choice = np.full(width, -1, dtype=np.int8)
+            if i == 0:
+                best[0] = 0.0  # lo[0] == 0: the empty alignment
+            for k, (a, b) in enumerate(BEAD_KINDS):
+                if a == 0 or i < a:
+                    continue
+                start = pad_left + int(lo[i] - lo[i - a]) - b
+                candidate = total[(i - a) % 3, start:start + width] + costs[k][i - r0]
+                better = candidate < best
+                best = np.where(better, candidate, best)
+                choice[better] = k
+            # 0-1 beads move along the row: best[c] = min(best[c], best[c-1] + insert[c]).
+            # As a prefix minimum: best[c] = C[c] + min_{c' <= c}(best[c'] - C[c']).
+            # (Every column of the band is a real target position: _band keeps it inside.)
+            step = costs[insert][i - r0].copy()
+            step[0] = 0.0
+            running = np.cumsum(step)
+            own = best - running
+            lowest = np.minimum.accumulate(own)
+            from_left = lowest < own
+            best = running + lowest
+            choice[from_left] = insert
+            total[i % 3, pad_left:pad_left + width] = best
+            back[i] = choice
+        del costs
 
     # Trace back from (n, m).
-    beads: list[Bead] = []
+    path: list[tuple[int, int, int]] = []  # (row, column in the band, bead kind), last bead first
     touched = False
     i, j = n, m
     while i > 0 or j > 0:
@@ -468,10 +507,29 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
         k = int(back[i, c])
         if k < 0:
             raise RuntimeError("alignment band is disconnected")  # cannot happen: see _band
+        path.append((i, c, k))
         a, b = BEAD_KINDS[k]
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), float(costs[k][i, c])))
         i, j = i - a, j - b
-    beads.reverse()
+    path.reverse()
+
+    # The cost of each bead on the path, recomputed block by block (similarity only for those cells).
+    beads: list[Bead] = []
+    for r0 in range(0, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        here = path[bisect.bisect_left(path, (r0, -1, -1)):bisect.bisect_left(path, (r1, -1, -1))]
+        if not here:
+            continue
+        table = {}
+        for k in sorted({k for _, _, k in here}):
+            only = np.zeros((r1 - r0, width), dtype=bool)
+            for i, c, kk in here:
+                if kk == k:
+                    only[i - r0, c] = True
+            table[k] = _bead_costs(BEAD_KINDS[k], src, tgt, band, anchors, similarity, weights, r0, r1, only)
+        for i, c, k in here:
+            a, b = BEAD_KINDS[k]
+            j = int(lo[i]) + c
+            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), float(table[k][i - r0, c])))
     return beads, touched
 
 
@@ -492,7 +550,8 @@ def align(source: Sequence[str], target: Sequence[str],
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         return ([Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)])
-    src, tgt = _side(source), _side(target)
+    pool: dict[str, str] = {}
+    src, tgt = _side(source, pool), _side(target, pool)
 
     if band is not None:
         half = max(int(band), 1)

@@ -9,6 +9,7 @@ name (Putin/Poutine, Kursk/Koursk) still matches as an anchor.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ _NUMBER_RE = re.compile(
 )
 
 
+# Longer digit runs are not numbers a translation check compares (and int() refuses strings
+# of more than 4 300 digits).
+MAX_DIGITS = 40
+
+
 @dataclass(frozen=True)
 class Number:
     """A number found in text: its canonical value, how it was written and where."""
@@ -81,10 +87,14 @@ def find_numbers(text: str) -> list[Number]:
     for d in dates:
         found.append(Number(str(int(d.group(1))), d.group(0), d.start(1), d.end(1), "date"))
         found.append(Number(d.group(3), d.group(0), d.start(3), d.end(3), "date"))
+    date_starts = [d.start() for d in dates]  # in order, not overlapping: bisect, not a scan per number
     for m in _NUMBER_RE.finditer(text):
-        if any(d.start() <= m.start("int") < d.end() for d in dates):
+        k = bisect.bisect_right(date_starts, m.start("int")) - 1
+        if k >= 0 and m.start("int") < dates[k].end():
             continue
         integer = re.sub(r"[ \u00a0\u202f\u2009.]", "", m.group("int"))
+        if len(integer) > MAX_DIGITS or len(m.group("frac") or "") > MAX_DIGITS:
+            continue  # a run of digits, not a quantity (and too long for int())
         kind = "plain"
         if m.group("min") is not None and m.group("hsep").strip() in ("h", ":", "H"):
             value = f"{int(integer)}:{m.group('min')}"
@@ -173,9 +183,16 @@ class Name:
     end: int
 
 
+_BEFORE_INITIAL = frozenset(" \u00a0\"'«“‘(–—-")
+
+
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \u00a0\"'«“‘(–—-")
-    return not before or before[-1] in ".!?:…"
+    # A backward scan over the spaces and quotes before the word, not text[:start].rstrip():
+    # copying the whole prefix for every capitalised word is quadratic on a long paragraph.
+    i = start - 1
+    while i >= 0 and text[i] in _BEFORE_INITIAL:
+        i -= 1
+    return i < 0 or text[i] in ".!?:…"
 
 
 def find_names(text: str, include_initial: bool = False) -> list[Name]:

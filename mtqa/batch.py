@@ -9,7 +9,8 @@ The pieces, from the edges in:
   articles whose report is current (`load_state`, `is_current`);
 - running: `run_batch` checks the remaining articles in-process (jobs=1) or in a pool of worker
   processes, each of which builds the checks and loads the translation model once
-  (`init_worker`); workers write the reports themselves (atomically), the parent records each
+  (`init_worker`) and takes the articles a few at a time, running Grammalecte once per group
+  (`run_chunk`); workers write the reports themselves (atomically), the parent records each
   finished article in OUTDIR/.mtqa-batch.json (atomically) so an interrupted batch resumes;
 - summary: `summary_dict` ranks the articles (errors, then worst severity, flags, path) and is
   byte-identical whatever the number of jobs.
@@ -51,6 +52,9 @@ EXTENSIONS = {"json": ".json", "html": ".html", "junit": ".junit.xml", "sarif": 
               "csv": ".csv", "text": ".report.txt"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 VERDICT_RANK = {"pass": 0, "fail": 1, "error": 2}
+# Articles a worker takes at a time: Grammalecte is started once per group (its start-up is most
+# of the CPU time of a short article), while groups stay small enough to share out evenly.
+MAX_CHUNK = 8
 
 
 # ---------------------------------------------------------------- what is checked
@@ -268,7 +272,8 @@ class ArticleOutcome:
                    row["flags"], dict(row["by_severity"]), dict(row["by_category"]), row["error"], internal)
 
 
-def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: Sequence, fail_on: str) -> ArticleOutcome:
+def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: Sequence,
+                       fail_on: str) -> ArticleOutcome:
     """The summary row of a checked article; suppressed flags (mtqa.toml [[suppress]]) do not count."""
     flags = active(list(flags))
     by_severity = Counter(f.severity for f in flags)
@@ -400,7 +405,7 @@ def render_state(articles: dict) -> str:
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """What a worker needs to check articles; pickled once per worker process."""
+    """What a worker needs to check articles; given once to each worker process."""
 
     outdir: str
     fmt: str
@@ -440,6 +445,31 @@ class _Worker:
             self.translator = BackTranslator(config.model, device=config.device, compute_type=config.compute_type,
                                              beam_size=config.beam_size, intra_threads=config.intra_threads)
         self.render = _renderer(config.fmt)
+
+    def prefetch(self, jobs: Sequence[Job]) -> None:
+        """Run the checks that can work on many articles at once (Grammalecte) over these jobs'
+        targets; an article that cannot be read is left to check() to report."""
+        from mtqa.checks.grammar import GrammarCheck
+        from mtqa.io import read_document
+        from mtqa.pipeline import TARGET_LANGUAGE
+        from mtqa.segment import segment_document
+
+        grammar = [c for c in self.checks if isinstance(c, GrammarCheck)]
+        if not grammar:
+            return
+        segments = []
+        for job in jobs:
+            try:
+                segments.extend(segment_document(read_document(job.item.target), TARGET_LANGUAGE))
+            except MtqaError:
+                continue
+        for check in grammar:
+            limit = getattr(check, "max_segments", None)
+            try:
+                # A group too large for one run is left to the articles, each checked on its own.
+                check.prefetch(segments if limit is None or len(segments) <= limit else [])
+            except MtqaError:
+                check.prefetch([])  # each article then runs Grammalecte itself and reports its error
 
     def check(self, job: Job) -> ArticleOutcome:
         from mtqa.io import read_document
@@ -498,16 +528,58 @@ def init_worker(config: WorkerConfig) -> None:
         _WORKER, _WORKER_ERROR = _Worker(config), None
     except MtqaError as exc:
         _WORKER, _WORKER_ERROR = None, str(exc)
+    except Exception as exc:  # reported by the first task, as one line, instead of a broken pool
+        if os.environ.get("MTQA_DEBUG"):
+            raise
+        _WORKER, _WORKER_ERROR = None, f"batch worker failed to start: {type(exc).__name__}: {exc}"
+
+
+class _Stop(SystemExit):
+    """Raised in a pool worker by SIGTERM: unwinds the article at hand (removing a report's
+    temporary file, stopping Grammalecte and removing its folder), then the worker exits."""
+
+
+def _stop(signum, frame):
+    raise _Stop(128 + signum)
+
+
+def _init_pool_worker(config: WorkerConfig) -> None:
+    """Initializer of a pool worker: Ctrl-C is the parent's to handle; the parent stops the
+    workers with SIGTERM, which unwinds cleanly (_Stop)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    init_worker(config)
 
 
 class WorkerFailed(MtqaError):
     """A worker could not start (the model did not load...): the whole batch stops."""
 
 
-def run_job(job: Job) -> ArticleOutcome:
-    """Check one article in this process; an article that cannot be checked becomes an error row."""
+def _worker() -> _Worker:
     if _WORKER is None:
         raise WorkerFailed(_WORKER_ERROR or "batch worker not initialised")
+    return _WORKER
+
+
+def run_chunk(jobs: Sequence[Job]) -> list[ArticleOutcome]:
+    """Check a group of articles in this (worker) process."""
+    try:
+        _worker().prefetch(jobs)
+        return [run_job(job) for job in jobs]
+    except _Stop as stop:
+        os._exit(stop.code)  # not back to the pool's loop, which would take the next task
+
+
+def chunk_size(articles: int, workers: int) -> int:
+    """Articles per task: up to MAX_CHUNK, and at least four tasks per worker."""
+    return max(1, min(MAX_CHUNK, articles // (workers * 4)))
+
+
+def run_job(job: Job) -> ArticleOutcome:
+    """Check one article in this process; an article that cannot be checked becomes an error row."""
+    _worker()
     try:
         return _WORKER.check(job)
     except MtqaError as exc:
@@ -535,13 +607,15 @@ def _fingerprint(item: BatchItem, report: str, settings: str) -> dict:
 
 
 def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, *, jobs: int, resume: bool,
+              chunk: int | None = None,
               on_start: Callable[[int, int], None] = lambda total, skipped: None,
               on_done: Callable[[ArticleOutcome, bool], None] = lambda outcome, skipped: None,
               on_warning: Callable[[str], None] = lambda message: None) -> BatchResult:
     """Check `items` into config.outdir and write summary.json and summary.html there.
 
     on_start(total, skipped) is called once the workers are started; on_done(outcome, skipped)
-    after each article (skipped: its report was current and it was not checked again).
+    after each article (skipped: its report was current and it was not checked again). `chunk`:
+    articles per task (default chunk_size()); the output does not depend on it.
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -577,37 +651,47 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
         on_done(outcome, False)
 
     workers = max(1, min(jobs, len(todo)))
+    size = chunk or chunk_size(len(todo), workers)
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     if workers == 1:
         on_start(len(items), len(current))
         for outcome in current:
             on_done(outcome, True)
         if todo:
             init_worker(config)
-            for job, fingerprint in todo:
-                finish(job, fingerprint, run_job(job))
+            for group in chunks:
+                _worker().prefetch([job for job, _ in group])
+                for job, fingerprint in group:
+                    finish(job, fingerprint, run_job(job))
     else:
         # Workers are forked (Linux) before the progress display starts its thread.
-        with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(config,)) as pool:
-            futures = {pool.submit(run_job, job): (job, fingerprint) for job, fingerprint in todo}
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
+        try:
+            futures = {pool.submit(run_chunk, [job for job, _ in group]): group for group in chunks}
             on_start(len(items), len(current))
             for outcome in current:
                 on_done(outcome, True)
-            try:
-                for future in as_completed(futures):
-                    job, fingerprint = futures[future]
-                    try:
-                        outcome = future.result()
-                    except MtqaError:
+            for future in as_completed(futures):
+                group = futures[future]
+                try:
+                    outcomes = future.result()
+                except MtqaError:
+                    raise
+                except Exception as exc:  # the worker process died (killed, out of memory)
+                    if os.environ.get("MTQA_DEBUG"):
                         raise
-                    except Exception as exc:  # the worker process died (killed, out of memory)
-                        if os.environ.get("MTQA_DEBUG"):
-                            raise
-                        outcome = error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc}",
-                                                internal=True)
+                    outcomes = [error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc}",
+                                              internal=True) for job, _ in group]
+                for (job, fingerprint), outcome in zip(group, outcomes):
                     finish(job, fingerprint, outcome)
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        except BaseException:  # Ctrl-C, or a worker that could not start: stop the others now
+            processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
     outcomes = current + done
     summary = summary_dict(outcomes, config.fail_on)

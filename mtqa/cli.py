@@ -40,6 +40,7 @@ class Format(str, Enum):
     sarif = "sarif"
     github = "github"
     csv = "csv"
+    xliff = "xliff"  # the input XLIFF with mtqa's flags as notes on the units (XLIFF input only)
 
 
 class AlignFormat(str, Enum):
@@ -115,11 +116,16 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
+def _emit(text: str | bytes, output: Path | None, protected: list[Path]) -> None:
     from mtqa.report import write_atomic
 
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):  # a file in its own encoding (--format xliff)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     for p in protected:
         if p is not None and _same_file(output, p):
@@ -133,7 +139,8 @@ def _emit(text: str, output: Path | None, protected: list[Path]) -> None:
 
 @app.command()
 def check(
-    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line).",
+    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line), or a "
+                                                "bilingual file: .xlf/.xliff/.xlf2, .tmx, .po or .jsonl.",
                                            show_default=False)],
     source: Annotated[Optional[Path], typer.Option("--source", "-s", help="Norwegian source article; skips retrieval.")] = None,
     corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
@@ -160,7 +167,9 @@ def check(
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.config import apply_config, load_config
+    from mtqa.bilingual import check_bilingual
     from mtqa.io import read_document
+    from mtqa.io.bilingual import bilingual_kind, read_bilingual
     from mtqa.pipeline import check_article
     from mtqa.retrieve import list_candidates
 
@@ -168,20 +177,35 @@ def check(
     fail = fail_on.value if fail_on is not None else settings.fail_on  # the command line wins
     shown = min_severity.value if min_severity is not None else settings.min_severity
     checks = settings.build_checks(_split(enable), _split(disable))
-    target_doc = read_document(target)
-    source_doc = read_document(source) if source is not None else None
-    candidates = None
-    if source_doc is None:
-        folder = corpus if corpus is not None else (Path("corpora") if Path("corpora").is_dir() else None)
-        if corpus is not None and not corpus.is_dir():
-            raise InputError(f"{corpus}: corpus folder does not exist")
-        if folder is not None:
-            paths = [p for p in list_candidates(folder) if not _same_file(p, target)]
-            if corpus is not None and not paths:
-                raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
-            candidates = [read_document(p) for p in paths]
-    translator = _load_translator(model, device, compute_type, beam_size)
-    result = apply_config(check_article(target_doc, source_doc, candidates, checks, translator), settings)
+    kind = bilingual_kind(target)
+    if fmt is Format.xliff and kind != "xliff":
+        raise InputError(f"--format xliff: {target} is not an XLIFF file; only XLIFF input can be annotated")
+    if kind is not None:
+        # A bilingual file pairs its units already: no retrieval, no alignment, no --source.
+        for option, value in (("--source", source), ("--corpus", corpus)):
+            if value is not None:
+                raise InputError(f"{option}: {target} is a bilingual file that holds its own source; drop {option}")
+        doc = read_bilingual(target, kind)
+        translator = _load_translator(model, device, compute_type, beam_size)
+        result = apply_config(check_bilingual(doc, checks, translator), settings)
+    else:
+        target_doc = read_document(target)
+        if source is not None and _same_file(source, target):
+            raise InputError(f"{source}: given as both the article and its source; --source takes the Norwegian "
+                             "original")
+        source_doc = read_document(source) if source is not None else None
+        candidates = None
+        if source_doc is None:
+            folder = corpus if corpus is not None else (Path("corpora") if Path("corpora").is_dir() else None)
+            if corpus is not None and not corpus.is_dir():
+                raise InputError(f"{corpus}: corpus folder does not exist")
+            if folder is not None:
+                paths = [p for p in list_candidates(folder) if not _same_file(p, target)]
+                if corpus is not None and not paths:
+                    raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
+                candidates = [read_document(p) for p in paths]
+        translator = _load_translator(model, device, compute_type, beam_size)
+        result = apply_config(check_article(target_doc, source_doc, candidates, checks, translator), settings)
     if fmt is not Format.text:
         from mtqa.report import RENDERERS, renderer
 
@@ -295,16 +319,56 @@ def _click_family(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
 
 
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143   # SIGTERM
+_signals: list[int] = []  # the signals that stopped this run
+
+
+def _on_signal(signum, frame) -> None:
+    # Unwind like Ctrl-C, so that `finally` blocks run: write_atomic removes its temporary file,
+    # Grammalecte is stopped, batch workers are told to stop.
+    _signals.append(signum)
+    raise KeyboardInterrupt
+
+
+def _stopped() -> None:
+    """One line and the status of the signal that stopped the run."""
+    import signal
+
+    if _signals and _signals[-1] == signal.SIGTERM:
+        _error("terminated")
+        sys.exit(EXIT_TERMINATED)
+    _error("interrupted")
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every failure to one line and a documented exit status."""
+    import signal
+
+    _signals.clear()
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:  # a signal the parent ignores (nohup, a background job) stays ignored
+            if signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
+                previous[sig] = signal.signal(sig, _on_signal)
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+    try:
+        _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         status = app(args=argv, prog_name="mtqa", standalone_mode=False)
     except MtqaError as exc:
         _error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _error("interrupted")
-        sys.exit(130)
+        _stopped()
     except BrokenPipeError:
         sys.exit(EXIT_OK)
     except Exception as exc:
@@ -312,8 +376,7 @@ def main(argv: list[str] | None = None) -> None:
         if "Exit" in family:
             sys.exit(getattr(exc, "exit_code", EXIT_OK))
         if "Abort" in family:
-            _error("interrupted")
-            sys.exit(130)
+            _stopped()
         if "ClickException" in family:  # usage errors: bad option, missing argument, bad choice
             _error(" ".join(exc.format_message().split()))
             sys.exit(EXIT_USAGE)
@@ -321,4 +384,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (set MTQA_DEBUG=1 for the traceback)")
         sys.exit(EXIT_INTERNAL)
+    if _signals or status == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into a silent return of 130
+        _stopped()
     sys.exit(status if isinstance(status, int) else EXIT_OK)

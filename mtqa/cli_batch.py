@@ -105,7 +105,8 @@ def batch_cmd(
                                                  help="Back-translation model: a CTranslate2 directory or a pulled "
                                                       "model name (env MTQA_MODEL); loaded once per worker.")] = None,
     device: Annotated[BatchDevice, typer.Option("--device", help="Where to run the model.")] = BatchDevice.auto,
-    compute_type: Annotated[BatchComputeType, typer.Option("--compute-type", help="Model precision.")] = BatchComputeType.auto,
+    compute_type: Annotated[BatchComputeType, typer.Option("--compute-type",
+                                                           help="Model precision.")] = BatchComputeType.auto,
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file [default: mtqa.toml, "
                                                         "or pyproject.toml with [tool.mtqa], in the current folder "
@@ -130,7 +131,7 @@ def batch_cmd(
     compute_value = getattr(compute_type, "value", compute_type)
     if output is None:
         raise InputError("give the output folder with -o OUTDIR")
-    formats = sorted({*RENDERERS, "text"})
+    formats = sorted({*RENDERERS, "text"} - {"xliff"})  # xliff annotates an XLIFF input; batch reads articles
     if fmt not in formats:
         raise InputError(f"--format {fmt}: unknown report format; available: {', '.join(formats)}")
     if manifest is not None and inputs:

@@ -53,6 +53,7 @@ class Flag:
     span: tuple[int, int] | None = None  # character offsets within the line
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
     suppressed: str | None = None  # the reason, when a configured suppression matched: reported, never counted
+    unit: str | None = None  # the id of the translation unit, when the input is a bilingual file (XLIFF, TMX, PO, JSONL)
 
     def to_dict(self) -> dict:
         return {
@@ -68,6 +69,7 @@ class Flag:
             "evidence": self.evidence,
             "segment_hash": segment_hash(self.text)[:SEGMENT_HASH_CHARS],
             "suppressed": self.suppressed,
+            "unit": self.unit,
         }
 
 

@@ -40,9 +40,20 @@ def _ui_suffix_re() -> re.Pattern:
     return re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _ui_last_chars() -> frozenset[str]:
+    """Every case form of the last character of an interface string."""
+    return frozenset(f(item[-1]) for item in _ui_index() if item
+                     for f in (str, str.lower, str.upper, str.casefold, str.swapcase))
+
+
 def split_ui_suffix(text: str) -> int | None:
     """Offset where a trailing interface string starts ("… Dagbladet TV Se mer"), if any."""
-    m = _ui_suffix_re().search(text.rstrip())
+    text = text.rstrip()
+    last = _ui_last_chars()
+    if not text or (text[-1] not in last and text[-1].lower() not in last and text[-1].upper() not in last):
+        return None  # a match ends the line with an interface string's last letter: most lines end otherwise
+    m = _ui_suffix_re().search(text)
     return m.start() if m and m.start() > 0 else None
 
 

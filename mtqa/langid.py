@@ -206,7 +206,10 @@ _LIKE_I_UPPER: Like = (_EPS, 1.0, 1.0)  # "I": English "I" or Norwegian "i" (in)
 
 # --- tokens ----------------------------------------------------------------------
 
-_SKIP_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[#@][\w\-]+")
+# E-mail addresses are matched from the start of a whitespace-delimited token only and
+# without "@" inside their parts: `\S+@\S+` retried at every position is quadratic (cubic
+# with many "@") on a long run of text without spaces.
+_SKIP_RE = re.compile(r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+|[#@][\w\-]+")
 _WORD_RE = re.compile(r"[^\W\d_](?:\w|['’](?=\w)|-(?=\w))*")
 _ELISION_RE = re.compile(r"([^\W\d_]+)['’](?=\w)")
 _DIGIT_RE = re.compile(r"\d")

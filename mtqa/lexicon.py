@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Sequence
 
 import snowballstemmer
 
@@ -251,32 +252,61 @@ class _Cognates:
         return hit
 
 
+# Below this many (source word, target word) pairs every pair is compared (quickest for sentences);
+# above it, through the indexes of _match_indexed (linear in the number of words). Same result.
+ALL_PAIRS_LIMIT = 2500
+
+
 def coverage(source: str, target: str) -> Coverage:
     """Match the content words of a Norwegian text and its French translation.
 
-    A Norwegian word has a counterpart when the lexicon pairs its stem with the stem of a French
-    word, when the two are spelt alike (_alike), or when they are the same word. Each distinct
-    word is looked up once, through indexes: the work grows with the number of words, not with
-    the product of the two sides' (a paragraph of repeated words stays linear).
+    A Norwegian word has a counterpart when the lexicon pairs its stem (or, for a compound the
+    lexicon lacks, its parts) with the stem of a French word, when the two are spelt alike
+    (_alike), or when they are the same word.
     """
     src = content_words(source, "nb")
     tgt = content_words(target, "fr")
-    lex = lexicon()
+    match = _match_all_pairs if len(src) * len(tgt) <= ALL_PAIRS_LIMIT else _match_indexed
+    src_ok, tgt_ok = match(src, tgt)
+    return Coverage(tuple(src), tuple(tgt), src_ok, tgt_ok)
+
+
+def _translations(w: Word) -> frozenset[str]:
+    return lexicon().get(w.stem) or compound_translations(w.text.lower())
+
+
+def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Which words of each side have a counterpart, comparing every pair."""
+    tgt_ok = [False] * len(tgt)
+    src_ok = []
+    for w in src:
+        translations = _translations(w)
+        hit = False
+        for j, t in enumerate(tgt):
+            if t.stem in translations or t.folded == w.folded or _alike(w.folded, t.folded):
+                tgt_ok[j] = hit = True
+        src_ok.append(hit)
+    return tuple(src_ok), tuple(tgt_ok)
+
+
+def _match_indexed(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """_match_all_pairs through indexes: each distinct word is looked up once, so the work grows
+    with the number of words, not with the product of the two sides' (a paragraph of a million
+    characters, repeated words)."""
     tgt_stems = {t.stem for t in tgt}
     cognates = _Cognates(t.folded for t in tgt)
     matched_stems: set[str] = set()
-    known: dict[tuple[str, str], bool] = {}
+    known: dict[tuple[str, str, str], bool] = {}
     src_ok = []
     for w in src:
-        key = (w.stem, w.folded)
+        key = (w.stem, w.folded, w.text.lower())  # what _translations and _alike look at
         if key not in known:
-            by_lexicon = (lex.get(w.stem) or compound_translations(w.text.lower())) & tgt_stems
+            by_lexicon = _translations(w) & tgt_stems
             matched_stems |= by_lexicon
             by_spelling = cognates.match(w.folded)
             known[key] = bool(by_lexicon) or by_spelling
         src_ok.append(known[key])
-    tgt_ok = tuple(t.stem in matched_stems or t.folded in cognates.matched for t in tgt)
-    return Coverage(tuple(src), tuple(tgt), tuple(src_ok), tgt_ok)
+    return tuple(src_ok), tuple(t.stem in matched_stems or t.folded in cognates.matched for t in tgt)
 
 
 @lru_cache(maxsize=100_000)

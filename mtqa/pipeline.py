@@ -11,6 +11,7 @@ from mtqa.align import Bead, align
 from mtqa.backtranslation import BackTranslation, back_translate, sentence_chrf, similarity_function
 from mtqa.checks import Check, CheckInput, build_checks
 from mtqa.document import NON_CONTENT_KINDS, Document, Segment
+from mtqa.errors import InputError
 from mtqa.flags import Flag, sort_flags
 from mtqa.provenance import Provenance, attribute
 from mtqa.retrieve import Retrieval, rank_sources
@@ -34,9 +35,37 @@ class CheckResult:
     checks_skipped: dict[str, str] = field(default_factory=dict)
     backtranslation: BackTranslation | None = None
     bead_chrf: dict[int, float] = field(default_factory=dict)  # bead index -> chrF of its back-translation
+    # The bilingual file checked (mtqa.io.bilingual.BilingualDocument) when the input was one: the
+    # renderers read unit ids and file lines from it, `--format xliff` its bytes. None for text.
+    bilingual: object = None
 
     def bead_of_target(self) -> dict[int, int]:
         return {j: k for k, bead in enumerate(self.beads) for j in bead.target}
+
+
+# A source that mtqa.langid reads as French, with at least this confidence, on its first
+# SOURCE_SAMPLE_CHARS characters of text, is the wrong file (the translation itself, the two
+# files swapped): comparing French with French would only produce bogus flags.
+WRONG_SOURCE_CONFIDENCE = 0.9
+SOURCE_SAMPLE_CHARS = 3000
+
+
+def source_language_error(source: Document) -> str | None:
+    """Why `source` cannot be the Norwegian original (it reads as French), or None."""
+    from mtqa.langid import guess_language
+
+    sample, size = [], 0
+    for line in source.lines:
+        if line.strip():
+            sample.append(line)
+            size += len(line)
+            if size >= SOURCE_SAMPLE_CHARS:
+                break
+    guess = guess_language("\n".join(sample)[:SOURCE_SAMPLE_CHARS * 2])
+    if guess.lang == TARGET_LANGUAGE and guess.confidence >= WRONG_SOURCE_CONFIDENCE:
+        return (f"{source.path}: the source reads as French (language identification: {guess.confidence:.0%}), "
+                f"not Norwegian; give the Norwegian original (are the article and its source swapped?)")
+    return None
 
 
 NO_MODEL_REASON = ("no translation model: back-translation skipped; enable it with "
@@ -93,6 +122,10 @@ def check_article(target: Document, source: Document | None = None, candidates: 
         retrieval = rank_sources(target.text, [(c.path, c.text) for c in candidates])
         if retrieval.chosen is not None:
             source = next(c for c in candidates if c.path == retrieval.chosen.path)
+    if source is not None:
+        problem = source_language_error(source)
+        if problem:
+            raise InputError(problem)
     source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
     bt = back_translate(target_segments, translator) if translator is not None else None
     similarity = similarity_function(target_segments, bt) if bt is not None else None
@@ -116,7 +149,7 @@ def check_article(target: Document, source: Document | None = None, candidates: 
         if check.needs_model and bt is None:
             skipped[check.name] = "needs a translation model"
             continue
-        reason = check.unavailable()
+        reason = check.unavailable() or check.skip_reason(data)
         if reason:
             skipped[check.name] = reason
             continue

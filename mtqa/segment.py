@@ -32,11 +32,17 @@ ABBREVIATIONS = {
 }
 ABBREVIATIONS["en"] = {"mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "vs", "jan", "feb", "no", "u.s"}
 
-# Sentence end: . ! ? … (possibly doubled), closing quotes/brackets, then space(s).
-_END_RE = re.compile(r"[.!?…]+[»”\"’)\]]*(?=\s+)")
+# Sentence end: . ! ? … (possibly doubled), closing quotes/brackets, then space(s). Matched
+# only from the start of a run of end marks, possessively: retrying inside a long run ("......")
+# or backtracking through it made a line without spaces quadratic.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[»”\"’)\]]*+(?=\s)")
+_SPACE_RE = re.compile(r"\s*")
 # What may open a new sentence.
 _OPENER_RE = re.compile(r"[\"«“‘(\[–—-]?\s*[A-ZÆØÅÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ0-9@#]")
 _WORD_BEFORE_RE = re.compile(r"([\w.\-°]+)$")
+# Characters before a period that _is_abbreviation looks at: abbreviations are short, and a
+# bounded look keeps a paragraph with thousands of periods linear.
+_WORD_BEFORE_WINDOW = 64
 
 # An all-caps caption label before a colon: "HISTORISK:", "MATCHS DIFFICILES :".
 KICKER_RE = re.compile(r"^(?P<kicker>[A-ZÆØÅÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ][A-ZÆØÅÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ0-9 '’\-]{1,48}?)\s?:\s+")
@@ -56,13 +62,14 @@ def split_sentences(text: str, lang: str = "fr") -> list[tuple[int, int]]:
     start = 0
     for m in _END_RE.finditer(text):
         end = m.end()
-        rest = text[end:].lstrip()
-        if not rest or not _OPENER_RE.match(rest):
+        rest = _SPACE_RE.match(text, end).end()  # where the next sentence would begin
+        if rest == len(text) or not _OPENER_RE.match(text, rest):
             continue
-        if m.group(0).startswith(".") and _is_abbreviation(text[start:m.start()], abbreviations):
+        before = text[max(start, m.start() - _WORD_BEFORE_WINDOW):m.start()]
+        if m.group(0).startswith(".") and _is_abbreviation(before, abbreviations):
             continue
         spans.append((start, end))
-        start = end + (len(text[end:]) - len(rest))
+        start = rest
     if start < len(text):
         spans.append((start, len(text)))
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]

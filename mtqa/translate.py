@@ -240,7 +240,9 @@ class TranslationCache:
             for i in range(0, len(keys), 500):  # under SQLite's limit on bound parameters
                 part = keys[i:i + 500]
                 marks = ",".join("?" * len(part))
-                found.update(con.execute(f"SELECT key, translation FROM translations WHERE key IN ({marks})", part))
+                rows = con.execute(f"SELECT key, translation FROM translations WHERE key IN ({marks})", part)
+                # A value that is not text (a damaged or foreign row) is a miss: translated again and replaced.
+                found.update((key, text) for key, text in rows if isinstance(text, str))
             return found
 
         return self._run(select) or {}

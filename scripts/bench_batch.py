@@ -14,7 +14,10 @@ FLORES dev has 997 lines: with 5 lines per article the 200th article wraps round
 lines (a resubmitted article, as feeds have). The mtqa package is copied into the temporary
 folder first and every run uses that copy, so that edits to the working tree during the
 benchmark cannot make runs differ. CPU time (user + system, all processes of a run) is measured
-beside wall time: CPU / wall shows how many cores a run actually got on a shared machine.
+beside wall time: CPU / wall shows how many cores a run actually got on a shared machine. Each
+repeat also measures the machine's ceiling: the same fixed CPU-bound work (a Python loop) done
+by one process, then split between N processes; its ratio is the best any --jobs N could reach
+at that moment (2.0 on an idle 2-core machine, about 1.0 when other processes take a core).
 Skips with a message when the data is absent.
 """
 
@@ -83,6 +86,20 @@ def run_batch(code: Path, manifest: Path, outdir: Path, jobs: int, *extra: str
     return wall, cpu, proc
 
 
+BURN = "n = 0\nfor i in range(20_000_000):\n    n += i\n"
+
+
+def ceiling(jobs: int) -> tuple[float, float]:
+    """(wall s of JOBS units of CPU work in one process, wall s of the same split over JOBS processes)."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BURN * jobs], check=True)
+    t1 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(jobs)]
+    for p in procs:
+        p.wait()
+    return t1 - t0, time.perf_counter() - t1
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -113,6 +130,7 @@ def main() -> int:
         walls: dict[int, list[float]] = {1: [], args.jobs: []}
         cpus: dict[int, list[float]] = {1: [], args.jobs: []}
         loads = [os.getloadavg()[0]]
+        ceilings: list[float] = []
         summaries: dict[int, bytes] = {}
         for r in range(args.repeats):
             order = (1, args.jobs) if r % 2 == 0 else (args.jobs, 1)
@@ -125,6 +143,10 @@ def main() -> int:
                 loads.append(os.getloadavg()[0])
                 print(f"repeat {r + 1}: --jobs {jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU "
                       f"(load average {loads[-1]:.1f})", flush=True)
+            one, split = ceiling(args.jobs)
+            ceilings.append(one / split)
+            print(f"repeat {r + 1}: ceiling: one process {one:.1f} s, {args.jobs} processes {split:.1f} s: "
+                  f"{ceilings[-1]:.2f}x", flush=True)
         median = {j: statistics.median(w) for j, w in walls.items()}
         ratio = median[1] / median[args.jobs]
 
@@ -165,10 +187,14 @@ def main() -> int:
                      f"{args.articles / median[jobs]:.2f} | {', '.join(f'{c:.1f}' for c in cpus[jobs])} | "
                      f"{used:.2f} |")
     lines += [
-        f"| `... --jobs {args.jobs} --resume` on a finished folder | {resume_wall:.1f} | {resume_wall:.1f} | – | – | – |",
+        f"| `... --jobs {args.jobs} --resume` on a finished folder | {resume_wall:.1f} | {resume_wall:.1f} "
+        "| – | – | – |",
         f"| one article, `--jobs 1` (fixed start-up cost) | {one_wall:.1f} | {one_wall:.1f} | – | {one_cpu:.1f} | – |",
         "",
-        f"**Speed-up of --jobs {args.jobs} over --jobs 1: {ratio:.2f}x** (median over median).",
+        f"**Speed-up of --jobs {args.jobs} over --jobs 1: {ratio:.2f}x** (median over median). Machine ceiling "
+        f"at the same time (fixed CPU work in 1 process vs split over {args.jobs}): "
+        f"{', '.join(f'{c:.2f}x' for c in ceilings)} (median {statistics.median(ceilings):.2f}x); "
+        f"mtqa reaches {ratio / statistics.median(ceilings):.0%} of it.",
         "",
         f"- summary.json lists {listed} of {args.articles} articles ({totals['pass']} pass, {totals['fail']} fail, "
         f"{totals['error']} error, {totals['flags']} flags); byte-identical for --jobs 1 and --jobs {args.jobs}: "

@@ -1,3 +1,6 @@
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,3 +18,58 @@ def flores() -> Path:
     if not (FLORES / "nb.txt").exists():
         pytest.skip("flores200-dev not available (../shared/data/flores200-dev)")
     return FLORES
+
+
+# ---------------------------------------------------------------- hypothesis
+
+try:
+    from hypothesis import settings
+except ImportError:  # the property tests skip themselves (pytest.importorskip)
+    pass
+else:
+    # Derandomised: the same examples on every run and machine, so CI is reproducible; no example
+    # database written into the checkout. HYPOTHESIS_PROFILE=explore searches more, at random.
+    settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None,
+                              print_blob=True)
+    settings.register_profile("explore", max_examples=2000, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# ---------------------------------------------------------------- no network
+
+# Every test runs without network: in this process and in every Python process a test starts with
+# os.environ (tests/netguard/sitecustomize.py, found first on PYTHONPATH). An attempt is refused like
+# on an offline machine and logged; the test during which it happened fails, even if the code under
+# test swallowed the error.
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+sys.path.insert(0, str(NETGUARD))
+import sitecustomize as netguard  # noqa: E402 (tests/netguard/sitecustomize.py)
+
+_NETWORK_LOG = Path(tempfile.mkstemp(prefix="mtqa-test-network-", suffix=".log")[1])
+os.environ[netguard.LOG_VARIABLE] = str(_NETWORK_LOG)
+os.environ["PYTHONPATH"] = os.pathsep.join([str(NETGUARD), *filter(None, [os.environ.get("PYTHONPATH")])])
+netguard.install()
+
+
+def network_attempts() -> list[str]:
+    """Attempts to reach the network logged so far in this session (by any process)."""
+    return _NETWORK_LOG.read_text(encoding="utf-8").splitlines() if _NETWORK_LOG.exists() else []
+
+
+def forget_network_attempts(keep: int) -> None:
+    """Keep only the first `keep` logged attempts (a test that provokes one on purpose)."""
+    _NETWORK_LOG.write_text("".join(line + "\n" for line in network_attempts()[:keep]), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _no_network():
+    before = len(network_attempts())
+    yield
+    new = network_attempts()[before:]
+    if new:
+        pytest.fail("the test tried to reach the network: " + "; ".join(new), pytrace=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    netguard.uninstall()
+    _NETWORK_LOG.unlink(missing_ok=True)

@@ -256,3 +256,98 @@ def test_ranking_puts_errors_first_then_severity_flags_and_path():
             ArticleOutcome("c", None, None, "error", error="bad"), ArticleOutcome("d", None, "d", "fail", "major", 4),
             ArticleOutcome("e", None, "e", "pass", None, 0), ArticleOutcome("a2", None, "a2", "pass", "minor", 3)]
     assert [r.target for r in rank_outcomes(rows)] == ["c", "d", "a", "a2", "b", "e"]
+
+
+GRAMMAR_FR = ("Le gouvernement a présenté le budget de l'État mardi.\n"
+              "Ces tempêtes comporte de graves risques pour les marchandises importées.\n"
+              "L'élection présidentielle présidentielle aura lieu en mai.\n")
+
+
+def test_articles_grouped_for_grammalecte_get_the_reports_of_single_runs(feed, monkeypatch):
+    from mtqa import batch
+    from mtqa.checks import build_checks
+    from mtqa.checks.grammar import available
+
+    if not available():
+        pytest.skip("grammalecte-cli not installed")
+    (feed / "fr" / "grammar.fr.txt").write_text(GRAMMAR_FR, encoding="utf-8")
+    items = [BatchItem(feed / "fr" / f"{s}.fr.txt", feed / "nb" / f"{s}.nb.txt") for s in (*STEMS, "budget")]
+    items.append(BatchItem(feed / "fr" / "grammar.fr.txt", feed / "nb" / "budget.nb.txt"))
+    monkeypatch.chdir(feed)
+    outputs = {}
+    for chunk in (1, 3):
+        config = batch.WorkerConfig(outdir=str(feed / f"chunk{chunk}"), fmt="json", fail_on="major")
+        (feed / f"chunk{chunk}").mkdir()
+        result = batch.run_batch(items, config, batch.worker_settings(config, build_checks(), None), jobs=1,
+                                 resume=False, chunk=chunk)
+        outputs[chunk] = {p.name: p.read_bytes() for p in (feed / f"chunk{chunk}").iterdir()}
+    assert outputs[1] == outputs[3]
+    grammar_report = json.loads(outputs[3]["grammar.fr.json"])
+    assert {f["line"] for f in grammar_report["flags"] if f["check"] == "grammar"} >= {2, 3}
+    assert "grammar" in grammar_report["summary"]["checks_run"]
+    assert result.summary["totals"]["articles"] == 5
+
+
+def test_prefetched_grammar_starts_no_process(monkeypatch):
+    from mtqa.checks import grammar
+    from mtqa.document import Segment
+
+    calls = []
+
+    def fake_run(texts, **kwargs):
+        calls.append(list(texts))
+        return [[] for _ in texts]
+
+    monkeypatch.setattr(grammar, "run_grammalecte", fake_run)
+    monkeypatch.setattr(grammar.GrammarCheck, "available", lambda self: True)
+    check = grammar.GrammarCheck()
+    a = [Segment(0, 1, 0, 10, "Le chat dort."), Segment(1, 2, 0, 10, "Il pleut.")]
+    b = [Segment(0, 1, 0, 10, "Il pleut."), Segment(1, 2, 0, 10, "Le chien aboie.")]
+    check.prefetch(a + b)
+    assert calls == [["Le chat dort.", "Il pleut.", "Le chien aboie."]]  # one process, each text once
+    assert check.errors_for(a) == [[], []] and check.errors_for(b) == [[], []]
+    assert len(calls) == 1
+    check.errors_for([Segment(0, 1, 0, 5, "Autre.")])  # not prefetched: runs Grammalecte
+    assert calls[-1] == ["Autre."]
+
+
+def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):
+    import signal
+    import time
+
+    rows = []
+    for n in range(14):
+        for stem in STEMS:
+            shutil.copy(feed / "fr" / f"{stem}.fr.txt", feed / "fr" / f"{stem}-{n}.fr.txt")
+            rows.append((f"fr/{stem}-{n}.fr.txt", f"nb/{stem}.nb.txt"))
+    manifest = write_csv(feed, rows)
+    env = {k: v for k, v in os.environ.items() if k != "MTQA_DEBUG"}
+    proc = subprocess.Popen([sys.executable, "-m", "mtqa", "batch", "--manifest", str(manifest), "-o", "out",
+                             "--jobs", "2"], cwd=feed, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    state = feed / "out" / ".mtqa-batch.json"
+    deadline = time.monotonic() + 240
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    stopped = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 1:
+        pytest.skip("the batch finished before it could be interrupted")
+    assert proc.returncode == 130, err
+    assert time.monotonic() - stopped < 15
+    files = {p.name for p in (feed / "out").iterdir()}
+    assert not [n for n in files if n.endswith(".tmp")]
+    recorded = json.loads(state.read_text(encoding="utf-8"))["articles"]
+    reports = {n for n in files if n.endswith(".json") and not n.startswith(".")}
+    assert 0 < len(recorded) < len(rows)
+    # Every recorded article has its report; reports of a group cut short are whole but not
+    # recorded (checked again on --resume).
+    assert {entry["report"] for entry in recorded.values()} <= reports
+    for name in reports:
+        json.loads((feed / "out" / name).read_text(encoding="utf-8"))
+    again = mtqa("batch", "--manifest", manifest, "-o", "out", "--jobs", "2", "--resume", cwd=feed)
+    assert again.returncode == 1, again.stderr
+    assert again.stderr.count("report current: skipped") == len(recorded)
+    assert summary_of(feed / "out")["totals"]["articles"] == len(rows)

@@ -138,7 +138,8 @@ def test_junit_failure_text_carries_source_and_evidence_and_minor_flags_go_to_sy
 
 def test_junit_fail_on_minor_fails_the_minor_flags_too(seed):
     suite = _junit(seed, "minor")
-    assert suite.failures == len(seed.flags) == 23
+    at_minor = [f for f in seed.flags if f.severity != "info"]
+    assert suite.failures == len(at_minor) and len(at_minor) < len(seed.flags)  # the info flag does not fail
 
 
 def test_junit_clean_article_has_no_failures(clean):

@@ -90,6 +90,10 @@ class Check:
         """Why this check cannot run on this machine (a missing external tool), or None."""
         return None
 
+    def skip_reason(self, data: CheckInput) -> str | None:
+        """Why this check does not run on this input (too large for it), or None."""
+        return None
+
     def run(self, data: CheckInput) -> Iterable[Flag]:
         raise NotImplementedError
 

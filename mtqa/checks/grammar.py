@@ -228,6 +228,11 @@ class GrammarCheck(Check):
     skip_kinds: tuple[str, ...] = (HASHTAGS, UI, CREDIT)
     executable: str = DEFAULT_EXECUTABLE   # name on PATH or full path of grammalecte-cli
     timeout: float = 600                   # seconds for the one Grammalecte run of a document
+    # Grammalecte takes about 6 ms a segment, and time growing with the square of a sentence's
+    # length: a document with more segments is not checked (said in the report), a longer segment
+    # (a paragraph without sentence ends, a run of text without spaces) is not sent.
+    max_segments: int = 20000              # documents with more segments are not checked (about 2 minutes)
+    max_segment_chars: int = 3000          # longer segments are left out (Grammalecte is quadratic on them)
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -246,29 +251,58 @@ class GrammarCheck(Check):
     def available(self) -> bool:
         return available(self.executable)
 
+    def _checkable(self, segments: Sequence[Segment]) -> list[Segment]:
+        return [s for s in segments if s.kind not in self.skip_kinds and s.text.strip()
+                and len(s.text) <= self.max_segment_chars]
+
+    def skip_reason(self, data: CheckInput) -> str | None:
+        n = len(self._checkable(data.target))
+        if n > self.max_segments:
+            return (f"document too large for Grammalecte: {n} segments to check, at most {self.max_segments} "
+                    f"(grammar.max_segments)")
+        return None
+
     def _options_off(self) -> list[str]:
         return [] if TYPOGRAPHY_GROUP in self.groups else list(TYPOGRAPHY_OPTIONS)
 
     def errors_for(self, segments: Sequence[Segment]) -> list[list[GrammalecteError]]:
-        """Grammalecte's errors for each segment (one process for all), filtered as configured."""
+        """Grammalecte's errors for each segment (one process for all, none for texts given to
+        prefetch()), filtered as configured."""
+        known = self.__dict__.get("_prefetched", {})
+        todo = list(dict.fromkeys(s.text for s in segments if s.text not in known))
+        fresh = dict(zip(todo, self._errors_for_texts(todo))) if todo else {}
+        return [known[s.text] if s.text in known else fresh[s.text] for s in segments]
+
+    def prefetch(self, segments: Sequence[Segment]) -> None:
+        """Check the segments of many documents with one Grammalecte process and keep the answers
+        (replacing those of an earlier prefetch), so that run() on those documents starts none:
+        `mtqa batch` pays Grammalecte's start-up once per group of articles instead of once per
+        article. Grammalecte checks every line on its own, so the flags are the same."""
+        texts = list(dict.fromkeys(s.text for s in self._checkable(segments)))
+        self._prefetched = {}
+        if len(texts) > self.max_segments:
+            return  # a group holding a document too large for Grammalecte: each document on its own
+        if texts and self.available():
+            self._prefetched = dict(zip(texts, self._errors_for_texts(texts)))
+
+    def _errors_for_texts(self, texts: Sequence[str]) -> list[list[GrammalecteError]]:
         wanted = set(self.groups)
         spelling = bool(wanted & {SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP})
-        raw = run_grammalecte([s.text for s in segments], executable=self.executable,
-                              options_off=self._options_off(), spelling_suggestions=spelling,
-                              timeout=self.timeout)
+        raw = run_grammalecte(list(texts), executable=self.executable, options_off=self._options_off(),
+                              spelling_suggestions=spelling, timeout=self.timeout)
         off = set(self.rules_off)
         out = []
-        for seg, errors in zip(segments, raw):
+        for text, errors in zip(texts, raw):
             errors = [e for e in errors if e.group in wanted and e.rule not in off and rule_base(e.rule) not in off]
             if self.proper_noun_guard:
-                errors = drop_proper_noun_matches(seg.text, errors)
+                errors = drop_proper_noun_matches(text, errors)
             out.append(errors)
         return out
 
     def run(self, data: CheckInput):
         if not self.available():
             return
-        segments = [s for s in data.target if s.kind not in self.skip_kinds and s.text.strip()]
+        segments = self._checkable(data.target)
         if not segments:
             return
         severities = dict(self.group_severity)

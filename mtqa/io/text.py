@@ -40,6 +40,10 @@ def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: file is UTF-16; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise InputError(f"{name}: file looks like {utf16} without a byte order mark; convert it to UTF-8 "
+                             f"(e.g. iconv -f {utf16} -t UTF-8)")
         raise InputError(f"{name}: binary file (contains NUL bytes), expected UTF-8 text")
     try:
         text = data.decode("utf-8")
@@ -60,6 +64,20 @@ def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     if not text.strip():
         raise InputError(f"{name}: file is empty (whitespace only)")
     return text, tuple(notes)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"UTF-16LE" or "UTF-16BE" for mostly Latin text in UTF-16 without a BOM (NUL in nearly every
+    other byte, and only there), else None."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    if odd.count(0) >= 0.8 * len(odd) and even.count(0) == 0:
+        return "UTF-16LE"  # "B\0o\0..."
+    if even.count(0) >= 0.8 * len(even) and odd.count(0) == 0:
+        return "UTF-16BE"
+    return None
 
 
 def read_document(path: str | os.PathLike) -> Document:

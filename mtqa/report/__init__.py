@@ -7,13 +7,15 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never a part."""
+def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
+    """Write `text` to `path` so that readers see the old file or the whole new one, never a part.
+    Text is written as UTF-8; bytes (a file in its own encoding, e.g. --format xliff) as they are."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        binary = isinstance(text, bytes)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -34,6 +36,7 @@ RENDERERS: dict[str, str] = {
     "sarif": "mtqa.report.sarif_report:render_sarif",
     "github": "mtqa.report.github_report:render_github",
     "csv": "mtqa.report.csv_report:render_csv",
+    "xliff": "mtqa.report.xliff_report:render_xliff",  # returns bytes: the input XLIFF in its own encoding
 }
 
 

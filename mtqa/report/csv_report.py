@@ -1,7 +1,8 @@
 """The CSV report: one row per flag, for spreadsheets and quick scripts.
 
 Columns: line, segment, span_start, span_end, check, category, severity, message, text,
-source_text, evidence (compact JSON), suppressed (the suppression's reason, or empty).
+source_text, evidence (compact JSON), suppressed (the suppression's reason, or empty), unit (the
+translation unit's id for a bilingual input, else empty; last so that existing columns keep their place).
 RFC 4180 quoting (csv.QUOTE_MINIMAL), "\\n" line ends; empty cells where the JSON report has null.
 """
 
@@ -15,7 +16,7 @@ from mtqa.pipeline import CheckResult
 from mtqa.report.json_report import report_dict
 
 COLUMNS = ("line", "segment", "span_start", "span_end", "check", "category", "severity", "message", "text",
-           "source_text", "evidence", "suppressed")
+           "source_text", "evidence", "suppressed", "unit")
 
 
 def _cell(value) -> str:
@@ -34,5 +35,5 @@ def render_csv(result: CheckResult, fail_on: str = "major") -> str:
                          flag["check"], flag["category"], flag["severity"], flag["message"], flag["text"],
                          flag["source_text"],
                          json.dumps(flag["evidence"], ensure_ascii=False, sort_keys=True) if flag["evidence"] else "",
-                         _cell(flag.get("suppressed"))])
+                         _cell(flag.get("suppressed")), _cell(flag.get("unit"))])
     return buffer.getvalue()

@@ -30,14 +30,17 @@ def command_level(severity: str, fail_on: str) -> str:
     return "notice" if severity == "info" else "warning"
 
 
-def annotation(flag: dict, path: str, fail_on: str) -> str:
-    """One workflow command for one flag (a dict of the JSON report)."""
-    props = [("file", path), ("line", str(flag["line"]))]
+def annotation(flag: dict, path: str, fail_on: str, unit_line: int | None = None) -> str:
+    """One workflow command for one flag (a dict of the JSON report). `unit_line`: for a bilingual
+    input, the line of the file where the flag's unit starts; its span then counts within the unit's
+    text, not that line, so no columns are given."""
+    props = [("file", path), ("line", str(unit_line if unit_line is not None else flag["line"]))]
     span = flag["span"]
-    if span is not None and span[1] > span[0]:
+    if span is not None and span[1] > span[0] and unit_line is None:
         # 1-based columns; the end column is the last flagged character (inclusive).
         props += [("col", str(span[0] + 1)), ("endColumn", str(span[1]))]
-    props.append(("title", f"mtqa {flag['check']}: {flag['category']} ({flag['severity']})"))
+    unit = f" unit {flag['unit']}" if flag.get("unit") is not None else ""
+    props.append(("title", f"mtqa {flag['check']}: {flag['category']} ({flag['severity']}){unit}"))
     message = [flag["message"], f"target: {flag['text']}"]
     if flag["source_text"]:
         message.append(f"source: {flag['source_text']}")
@@ -51,5 +54,11 @@ def render_github(result: CheckResult, fail_on: str = "major") -> str:
     """The report as GitHub Actions workflow commands, one line per flag (nothing when no flag)."""
     report = report_dict(result, fail_on)
     path = report["target"]["path"]
+    units = report["bilingual"]["units"] if report.get("bilingual") else None
+
+    def unit_line(flag: dict) -> int | None:
+        return units[flag["line"] - 1]["line"] if units and 1 <= flag["line"] <= len(units) else None
+
     # Suppressed flags are silenced on purpose: annotating them would undo the suppression.
-    return "".join(annotation(flag, path, fail_on) + "\n" for flag in report["flags"] if not flag.get("suppressed"))
+    return "".join(annotation(flag, path, fail_on, unit_line(flag)) + "\n"
+                   for flag in report["flags"] if not flag.get("suppressed"))

@@ -22,6 +22,16 @@ def _document_info(doc: Document | None) -> dict | None:
             "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(), "notes": list(doc.notes)}
 
 
+def _bilingual_info(doc) -> dict | None:
+    """The bilingual file (XLIFF, TMX, PO, JSONL) that was checked, or None for a text article:
+    line N of `target` and `source` is units[N - 1], which starts on `line` of the file."""
+    if doc is None:
+        return None
+    return {"format": doc.format, "path": doc.path, "sha256": hashlib.sha256(doc.data).hexdigest(),
+            "source_language": doc.source_language, "target_language": doc.target_language,
+            "units": [{"id": u.id, "line": u.line, "translated": u.translated} for u in doc.units]}
+
+
 def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
     """Everything a report shows. The summary counts the flags that count: suppressed flags are
     listed under "flags" with their reason and only counted in summary.suppressed."""
@@ -30,12 +40,15 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
     by_category = Counter(f.category for f in counted)
     bt = result.backtranslation
     bead_of = result.bead_of_target()
+    bilingual = getattr(result, "bilingual", None)  # the bilingual file checked, or None
+    units = bilingual.units if bilingual is not None else None
     segments = []
     for seg in result.target_segments:
         k = bead_of.get(seg.index)
         source_text = " ".join(result.source_segments[i].text for i in result.beads[k].source) if k is not None else ""
         row = {"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text, "bead": k,
                "source_text": source_text}
+        row["unit"] = units[seg.line - 1].id if units and 1 <= seg.line <= len(units) else None
         if bt is not None:
             row["back_translation"] = bt.texts.get(seg.index)
             chrf = result.bead_chrf.get(k) if k is not None else None
@@ -50,6 +63,7 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
         "source": _document_info(result.source),
         "provenance": result.provenance.to_dict(),
         "retrieval": result.retrieval.to_dict() if result.retrieval else None,
+        "bilingual": _bilingual_info(bilingual),
         "summary": {
             "verdict": verdict(result.flags, fail_on),
             "fail_on": fail_on,

@@ -29,11 +29,13 @@ def _xml(text: str) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
-def _case_name(line: int, segment: int | None, text: str) -> str:
+def _case_name(line: int, segment: int | None, text: str, unit: str | None = None) -> str:
     head = " ".join(text.split())
     head = head[:NAME_CHARS].rstrip() + "…" if len(head) > NAME_CHARS else head
     where = f"line {line} segment {segment}" if segment is not None else f"line {line}"
-    return f"{where}: {head}"
+    if unit is not None:  # a bilingual input: the translation unit names the case
+        where = f"unit {unit}" + (f" segment {segment}" if segment is not None else "")
+    return f"{where}: {head}" if head else f"{where}: (no translation)"
 
 
 def _detail(flag: dict) -> str:
@@ -67,12 +69,13 @@ def render_junit(result: CheckResult, fail_on: str = "major") -> str:
     cases: dict[tuple, dict] = {}
     for seg in report["segments"]:
         cases[("segment", seg["index"])] = {"line": seg["line"], "segment": seg["index"], "text": seg["text"],
-                                            "flags": []}
+                                            "unit": seg.get("unit"), "flags": []}
     for flag in report["flags"]:
         key = ("segment", flag["segment"])
         if key not in cases:
             key = ("line", flag["line"])
-            cases.setdefault(key, {"line": flag["line"], "segment": None, "text": flag["text"], "flags": []})
+            cases.setdefault(key, {"line": flag["line"], "segment": None, "text": flag["text"],
+                                   "unit": flag.get("unit"), "flags": []})
         cases[key]["flags"].append(flag)
     ordered = sorted(cases.values(), key=lambda c: (c["line"], c["segment"] is None, c["segment"] or 0))
 
@@ -94,7 +97,8 @@ def render_junit(result: CheckResult, fail_on: str = "major") -> str:
 
     for case in ordered:
         element = ET.SubElement(suite, "testcase", {
-            "classname": _xml(path), "name": _xml(_case_name(case["line"], case["segment"], case["text"])),
+            "classname": _xml(path), "name": _xml(_case_name(case["line"], case["segment"], case["text"],
+                                                             case.get("unit"))),
             "time": "0"})
         below = []
         for flag in case["flags"]:

@@ -64,6 +64,17 @@ def _region(flag: dict, line_text: str | None) -> dict:
     return region
 
 
+def _location(flag: dict, artifact: dict, line_text: str | None, units: list[dict] | None) -> dict:
+    if units is not None and 1 <= flag["line"] <= len(units):
+        location = {"physicalLocation": {"artifactLocation": dict(artifact),
+                                         "region": {"startLine": units[flag["line"] - 1]["line"]}}}
+        if flag.get("unit") is not None:
+            location["logicalLocations"] = [{"name": flag["unit"], "fullyQualifiedName": flag["unit"],
+                                             "kind": "element"}]
+        return location
+    return {"physicalLocation": {"artifactLocation": dict(artifact), "region": _region(flag, line_text)}}
+
+
 def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
     """The report as a SARIF 2.1.0 log (JSON text)."""
     report = report_dict(result, fail_on)
@@ -77,6 +88,9 @@ def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
     rule_index = {c: i for i, c in enumerate(checks)}
 
     location = artifact_location(path)
+    # A bilingual input: a flag points at the line where its unit starts in the file (its span counts
+    # within the unit's text, so no columns), and names the unit as a logical location.
+    units = report["bilingual"]["units"] if report.get("bilingual") else None
     seen: Counter = Counter()
     results = []
     for flag in flags:
@@ -91,8 +105,7 @@ def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
             "ruleIndex": rule_index[flag["check"]],
             "level": LEVELS[flag["severity"]],
             "message": {"text": flag["message"]},
-            "locations": [{"physicalLocation": {"artifactLocation": dict(location),
-                                                "region": _region(flag, line_text)}}],
+            "locations": [_location(flag, location, line_text, units)],
             "partialFingerprints": {FINGERPRINT: f"{digest}:{seen[key]}"},
             "properties": {"category": flag["category"], "severity": flag["severity"],
                            "segment": flag["segment"], "text": flag["text"],
@@ -100,6 +113,8 @@ def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
         }
         if flag.get("segment_hash"):
             entry["properties"]["segment_hash"] = flag["segment_hash"]
+        if flag.get("unit") is not None:
+            entry["properties"]["unit"] = flag["unit"]
         if flag.get("suppressed"):
             # A configured suppression: code-scanning UIs show the result as dismissed.
             entry["suppressions"] = [{"kind": "external", "status": "accepted",
@@ -119,7 +134,7 @@ def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
                             "semanticVersion": report["tool"]["version"], "rules": rules}},
         "invocations": [invocation],
         "artifacts": [{"location": dict(location), "roles": ["analysisTarget"], "encoding": "utf-8",
-                       "hashes": {"sha-256": target["sha256"]}}],
+                       "hashes": {"sha-256": report["bilingual"]["sha256"] if units else target["sha256"]}}],
         "columnKind": "utf16CodeUnits",
         "results": results,
         "properties": {"verdict": summary["verdict"], "fail_on": fail_on, "flags": summary["flags"],

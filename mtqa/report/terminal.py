@@ -17,8 +17,15 @@ def _clip(text: str, width: int = 160) -> str:
 
 def print_report(result: CheckResult, console: Console, fail_on: str = "major", min_severity: str = "info") -> None:
     prov = result.provenance
-    console.print(f"[bold]{escape(result.target.path)}[/]  {len(result.target.lines)} lines, "
-                  f"{len(result.target_segments)} segments")
+    bilingual = getattr(result, "bilingual", None)
+    if bilingual is not None:
+        untranslated = sum(1 for u in bilingual.units if not u.translated)
+        console.print(f"[bold]{escape(result.target.path)}[/]  {bilingual.format}, {len(bilingual.units)} units"
+                      + (f" ({untranslated} untranslated)" if untranslated else "")
+                      + f", {len(result.target_segments)} segments")
+    else:
+        console.print(f"[bold]{escape(result.target.path)}[/]  {len(result.target.lines)} lines, "
+                      f"{len(result.target_segments)} segments")
     if prov.outlet:
         who = f", reporters: {escape(', '.join(prov.reporters))}" if prov.reporters else ""
         console.print(f"provenance: {escape(prov.outlet)} ({prov.source_language}), "
@@ -32,6 +39,8 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
                           f"{escape(r.reason)})")
         else:
             console.print(f"source: none found ({escape(r.reason)}); source-free checks only")
+    elif bilingual is not None:
+        console.print("source: the file's own (each unit pairs a source with its translation)")
     elif result.source is not None:
         console.print(f"source: {escape(result.source.path)}")
     else:
@@ -53,7 +62,10 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     for f in shown:
         if f.line != last_line:
             console.print()
-            console.print(f"[bold]line {f.line}[/]  [dim]{escape(_clip(f.text, 110))}[/]")
+            where = f"line {f.line}"
+            if f.unit is not None and bilingual is not None:  # the line where the unit starts in the file
+                where = f"line {bilingual.units[f.line - 1].line}  unit {escape(f.unit)}"
+            console.print(f"[bold]{where}[/]  [dim]{escape(_clip(f.text, 110) or '(no translation)')}[/]")
             last_line = f.line
         if f.suppressed is not None:  # reviewed and accepted: shown, dimmed, not counted
             console.print(f"  [dim]{f.severity:<8} {f.category:<24} {escape(f.message)}[/]", highlight=False)
@@ -71,7 +83,7 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     outcome = verdict(result.flags, fail_on)
     style = "bold red" if outcome == "fail" else "bold green"
     suppressed = len(result.flags) - len(counted)
-    console.print(f"{len(counted)} flags on {lines} lines ("
+    console.print(f"{len(counted)} flags on {lines} {'units' if bilingual is not None else 'lines'} ("
                   + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f"); "
                   + (f"{suppressed} suppressed (not counted); " if suppressed else "")
                   + f"[{style}]{outcome}[/] at --fail-on {fail_on}")

@@ -1,0 +1,335 @@
+"""Whatever it is given, mtqa ends with a report or with one line on stderr and a documented exit
+status: never a traceback, never a hang, never a half-written file.
+
+Covered elsewhere and not repeated here: empty, binary and Latin-1 files and directories at the
+command line (test_cli.py::test_bad_input_gets_one_line_and_exit_2), a UTF-16 file with a byte order
+mark at the reader (test_io.py), model directories without model.bin or SentencePiece files, empty or
+not a directory (test_backtranslation.py, test_translate.py), a cache file that is not a database
+(test_translate.py), malformed XLIFF/TMX/PO/JSONL (test_bilingual.py), and `mtqa batch` giving the same
+bytes with --jobs 1 and 2 (test_batch.py::test_jobs_do_not_change_a_byte).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import conftest
+from conftest import CORPORA, REPO, SEED_FR, SEED_NB
+from tiny_model import tiny_model  # noqa: F401 (pytest fixture)
+
+from mtqa.document import Document
+
+
+def mtqa(*args, cwd=REPO, env_extra=None, timeout=600):
+    """The command line as users run it. `timeout` only stops a hang from blocking the suite."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+def assert_one_line_error(proc, *needles):
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("mtqa: error:") and proc.stderr.count("\n") == 1, proc.stderr
+    for needle in needles:
+        assert needle in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- files that are not UTF-8 text
+
+
+@pytest.mark.parametrize("data, needle", [
+    (b"  \n\t\n   \n", "empty"),
+    ("Bonjour, le monde.\nDeuxième ligne.\n".encode("utf-16"), "UTF-16"),       # with a byte order mark
+    ("Bonjour, le monde.\nDeuxième ligne.\n".encode("utf-16-le"), "UTF-16LE"),  # without one
+    ("Bonjour, le monde.\nDeuxième ligne.\n".encode("utf-16-be"), "UTF-16BE"),
+], ids=["whitespace-only", "utf-16-bom", "utf-16le", "utf-16be"])
+def test_unreadable_text_is_one_line_on_either_side(tmp_path, data, needle):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(data)
+    assert_one_line_error(mtqa("check", bad, "--source", SEED_NB), str(bad), needle)
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", bad), str(bad), needle)
+
+
+# ---------------------------------------------------------------- sizes
+
+
+def test_a_large_article_is_checked_not_refused(tmp_path, flores):
+    """About 1 MB (6 500 lines, the FLORES pairs repeated): a report, in bounded memory.
+    The 50 MB run is measured by scripts/bench_large.py (docs/benchmarks/large.md)."""
+    fr_lines = (flores / "fr.txt").read_text(encoding="utf-8").splitlines()
+    nb_lines = (flores / "nb.txt").read_text(encoding="utf-8").splitlines()
+    repeat = 1_000_000 // sum(len(line.encode()) + 1 for line in fr_lines) + 1
+    fr, nb = tmp_path / "big.fr.txt", tmp_path / "big.nb.txt"
+    fr.write_text("\n".join(fr_lines * repeat) + "\n", encoding="utf-8")
+    nb.write_text("\n".join(nb_lines * repeat) + "\n", encoding="utf-8")
+    report_path = tmp_path / "report.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    proc = subprocess.Popen([sys.executable, "-m", "mtqa", "check", fr, "--source", nb, "-f", "json",
+                             "-o", report_path, "--disable", "grammar"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    stderr = proc.stderr.read().decode()
+    proc.stdout.close()
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode in (0, 1), stderr
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["target"]["lines"] == len(fr_lines) * repeat
+    # Human translations: the length of the file must not turn into flags.
+    assert report["summary"]["flagged_lines_at_fail_on"] / report["target"]["lines"] <= 0.03
+    peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    assert peak_mb < 1000, f"peak RSS {peak_mb:.0f} MB for a 1 MB article"
+
+
+LONG_LINE_PIECES = {
+    # Each piece once made a stage quadratic or worse, or crash; the line holds 1 MB of them, no space.
+    "dots": ".",            # sentence-end search retried at every position (segmenter)
+    "email-like": "a@",     # \S+@\S+ retried at every position (language identification)
+    "digits": "1",          # int() of more than 4 300 digits (number anchors)
+    "words": "Abc.",        # a prefix copy per capitalised word (name anchors), all pairs (coverage)
+    "hyphens": "l'a-",      # one "word" of a million characters (coverage, stemmer)
+}
+
+
+def test_a_one_megabyte_line_without_spaces_is_checked(tmp_path):
+    """Must finish (the time it takes is measured in scripts/bench_large.py --long-line, not here)."""
+    line = "".join(piece * (200_000 // len(piece)) for piece in LONG_LINE_PIECES.values())
+    fr, nb = tmp_path / "line.fr.txt", tmp_path / "line.nb.txt"
+    fr.write_text(line + "\n", encoding="utf-8")
+    nb.write_text("Første linje.\n" + line + "\n", encoding="utf-8")
+    proc = mtqa("check", fr, "--source", nb, "-f", "json", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["target"]["lines"] == 1
+    assert all(f["line"] == 1 for f in report["flags"])
+
+
+def test_grammalecte_is_spared_huge_documents_and_segments(monkeypatch):
+    from mtqa.checks import grammar
+    from mtqa.pipeline import check_article
+
+    sent: list[str] = []
+    monkeypatch.setattr(grammar, "available", lambda executable="": True)
+    monkeypatch.setattr(grammar, "run_grammalecte", lambda texts, **kw: sent.extend(texts) or [[] for _ in texts])
+    doc = Document("a.fr.txt", ("Une phrase courte et complète.", "Une phrase très longue " + "et encore " * 50 + "."))
+    result = check_article(doc, checks=[grammar.GrammarCheck(max_segment_chars=100)])
+    assert result.checks_run == ["grammar"] and sent == ["Une phrase courte et complète."]
+
+    sent.clear()
+    too_large = grammar.GrammarCheck(max_segments=1, max_segment_chars=10_000)
+    result = check_article(doc, checks=[too_large])
+    assert "too large" in result.checks_skipped["grammar"] and "grammar.max_segments" in result.checks_skipped["grammar"]
+    too_large.prefetch(result.target_segments)  # mtqa batch: a group holding such a document
+    assert sent == []
+
+
+def test_the_aligner_holds_one_block_of_costs_at_a_time(monkeypatch):
+    """Memory: the banded search computes bead costs a block of rows at a time, and the beads do
+    not depend on the block size."""
+    from mtqa import align as aligner
+
+    source = [f"Sak {i}: Ola Nordmann fikk {i * 7} kroner i {1900 + i % 100}." for i in range(1500)]
+    target = [f"Affaire {i} : Ola Nordmann a reçu {i * 7} couronnes en {1900 + i % 100}." for i in range(1500)
+              if i % 97]  # some sentences dropped
+    whole = aligner.align(source, target)
+    rows_asked = []
+    real = aligner._bead_costs
+
+    def spy(kind, src, tgt, band, anchors, similarity, weights, r0, r1, only=None):
+        rows_asked.append((r1 - r0) * band.width)
+        return real(kind, src, tgt, band, anchors, similarity, weights, r0, r1, only)
+
+    monkeypatch.setattr(aligner, "BLOCK_CELLS", 5_000)
+    monkeypatch.setattr(aligner, "_bead_costs", spy)
+    assert aligner.align(source, target) == whole
+    assert len(rows_asked) > 6 * 10 and max(rows_asked) <= 5_000  # many blocks, none larger than asked
+
+
+# ---------------------------------------------------------------- the wrong files
+
+
+def test_a_french_source_is_refused(tmp_path):
+    """Decision (README, "Output and exit status"): a --source that reads as French is the wrong file
+    (or the two are swapped); checking French against French would only produce bogus flags."""
+    other = CORPORA / "fr" / "e24-rentemote-krone.fr.txt"
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", other), str(other), "reads as French")
+    assert_one_line_error(mtqa("check", SEED_NB, "--source", SEED_FR), "swapped")
+
+
+def test_the_same_file_on_both_sides_is_refused(tmp_path):
+    copy = tmp_path / "a.fr.txt"
+    shutil.copy(SEED_FR, copy)
+    link = tmp_path / "link.txt"
+    link.symlink_to(copy)
+    assert_one_line_error(mtqa("check", copy, "--source", link), "both the article and its source")
+
+
+# ---------------------------------------------------------------- models and their cache
+
+
+def test_a_missing_or_corrupt_model_is_one_line(tiny_model, tmp_path):  # noqa: F811 (fixture)
+    missing = tmp_path / "no-such-model"
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", SEED_NB, "--model", missing), str(missing),
+                          "does not exist")
+    corrupt = shutil.copytree(tiny_model, tmp_path / "corrupt")
+    (corrupt / "model.bin").write_bytes(b"\0garbage" * 64)
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", SEED_NB, "--model", corrupt), str(corrupt),
+                          "cannot load the model")
+
+
+def _cache_file(cache_home: Path) -> Path:
+    return cache_home / "mtqa" / "backtranslations.sqlite3"
+
+
+def test_a_corrupt_cache_is_rebuilt_and_the_report_unchanged(tiny_model, tmp_path):  # noqa: F811 (fixture)
+    cache_home = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache_home)}
+    args = ("check", SEED_FR, "--source", SEED_NB, "--model", tiny_model, "-f", "json")
+    clean = mtqa(*args, env_extra=env)
+    assert clean.returncode in (0, 1), clean.stderr
+    cache = _cache_file(cache_home)
+    with sqlite3.connect(cache) as con:
+        rows = con.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+    assert rows > 0
+
+    # Pages overwritten in the middle of the file: sqlite reports the database as malformed.
+    data = bytearray(cache.read_bytes())
+    for offset in range(4096, len(data), 1024):
+        data[offset:offset + 64] = b"\xaa" * 64
+    cache.write_bytes(bytes(data))
+    again = mtqa(*args, env_extra=env)
+    assert again.returncode == clean.returncode and "Traceback" not in again.stderr
+    assert again.stdout == clean.stdout
+    assert again.stderr.count("\n") == 1 and "is corrupt" in again.stderr, again.stderr  # said once
+    with sqlite3.connect(cache) as con:  # rebuilt, and whole
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT COUNT(*) FROM translations").fetchone()[0] == rows
+
+
+def test_a_corrupt_cache_row_is_translated_again(tiny_model, tmp_path):  # noqa: F811 (fixture)
+    from mtqa.translate import CACHE_FILE, BackTranslator
+
+    texts = ["Le budget affiche un déficit.", "Le ministre a parlé mardi.", "Voir plus"]
+
+    def translator():
+        return BackTranslator(tiny_model, device="cpu", intra_threads=1, cache_dir=tmp_path)
+
+    first = translator().translate(texts)
+    with sqlite3.connect(tmp_path / CACHE_FILE) as con:
+        keys = [k for (k,) in con.execute("SELECT key FROM translations ORDER BY key")]
+        con.execute("UPDATE translations SET translation = ? WHERE key = ?", (b"\xff\xfe\x00", keys[0]))
+    second = translator()
+    assert second.translate(texts) == first
+    assert second.stats.translated == 1 and second.stats.cache_hits == 2
+    with sqlite3.connect(tmp_path / CACHE_FILE) as con:  # the row was replaced by the translation
+        assert all(isinstance(v, str) for (v,) in con.execute("SELECT translation FROM translations"))
+
+
+# ---------------------------------------------------------------- an interrupted batch
+
+
+def _feed(root: Path, articles: int = 20) -> Path:
+    """`articles` articles of ~200 lines (each a sample article ten times), with their sources."""
+    (root / "fr").mkdir()
+    (root / "nb").mkdir()
+    stems = ("dagbladet-russland-nekter", "e24-rentemote-krone", "nrk-droneangrep-kyiv")
+    rows = ["target,source"]
+    for i in range(articles):
+        stem = stems[i % len(stems)]
+        for side in ("fr", "nb"):
+            text = (CORPORA / side / f"{stem}.{side}.txt").read_text(encoding="utf-8")
+            (root / side / f"a{i:02d}.{side}.txt").write_text(text * 10, encoding="utf-8")
+        rows.append(f"fr/a{i:02d}.fr.txt,nb/a{i:02d}.nb.txt")
+    manifest = root / "feed.csv"
+    manifest.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return manifest
+
+
+@pytest.mark.parametrize("signum, jobs, status, message", [
+    (signal.SIGINT, 1, 130, "interrupted"),
+    (signal.SIGTERM, 2, 143, "terminated"),
+], ids=["ctrl-c", "sigterm-2-jobs"])
+def test_an_interrupted_batch_leaves_whole_reports_and_resumes(tmp_path, signum, jobs, status, message):
+    manifest = _feed(tmp_path)
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    cmd = [sys.executable, "-m", "mtqa", "batch", "--manifest", manifest, "-o", out, "--jobs", str(jobs),
+           "--disable", "grammar"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list(out.glob("a*.fr.json"))) >= 3:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=120)
+    before = sorted(p.name for p in out.glob("a*.fr.json"))
+    assert 3 <= len(before) < 20, "the batch was not stopped mid-way"
+
+    assert proc.returncode == status, stderr
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("mtqa: error:")]
+    assert errors == [f"mtqa: error: {message}"], stderr
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]  # written atomically
+    for report in out.glob("a*.fr.json"):
+        assert json.loads(report.read_text(encoding="utf-8"))["target"]["path"].endswith(".fr.txt")
+    state = out / ".mtqa-batch.json"  # the articles recorded as done (a worker may have written more reports)
+    recorded = len(json.loads(state.read_text(encoding="utf-8"))["articles"]) if state.exists() else 0
+
+    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+    assert resumed.returncode == 1, resumed.stderr  # the sample articles have major flags
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["articles"] == 20 and summary["totals"]["error"] == 0
+    skipped = int(resumed.stderr.split(" skipped: report current")[0].rsplit("(", 1)[1])
+    assert skipped == recorded  # what was recorded as done before the interrupt is not done again
+    assert len(list(out.glob("a*.fr.json"))) == 20
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---------------------------------------------------------------- determinism and isolation
+
+
+@pytest.mark.parametrize("args", [
+    ("--source", SEED_NB),
+    ("--corpus", CORPORA),  # retrieval ranks the candidates
+], ids=["source", "retrieval"])
+def test_json_is_byte_identical_across_hash_seeds(args):
+    outputs = {seed: mtqa("check", SEED_FR, *args, "-f", "json", env_extra={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("0", "1", "4242", "random")}
+    assert outputs["0"] and len(set(outputs.values())) == 1
+
+
+def test_the_suite_cannot_reach_the_network(tmp_path):
+    """The guard of tests/conftest.py is in place, here and in the processes the tests start."""
+    before = len(conftest.network_attempts())
+    with pytest.raises(OSError):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed
+    with pytest.raises(OSError):
+        socket.getaddrinfo("example.org", 443)
+    child = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('example.org', 443)"],
+                           capture_output=True, text=True, env=dict(os.environ), timeout=60)
+    assert child.returncode != 0 and "network access disabled" in child.stderr
+    attempts = conftest.network_attempts()[before:]
+    assert len(attempts) == 3 and "example.org" in attempts[-1]
+    conftest.forget_network_attempts(before)  # expected here: do not fail this test for them
+    # Loopback and Unix sockets stay usable.
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    with socket.create_connection(server.getsockname(), timeout=5):
+        pass
+    server.close()
