@@ -1,5 +1,5 @@
+import importlib.util
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -42,8 +42,10 @@ else:
 # on an offline machine and logged; the test during which it happened fails, even if the code under
 # test swallowed the error.
 NETGUARD = Path(__file__).resolve().parent / "netguard"
-sys.path.insert(0, str(NETGUARD))
-import sitecustomize as netguard  # noqa: E402 (tests/netguard/sitecustomize.py)
+# Loaded by path under its own name: this interpreter may already have imported another sitecustomize.
+_spec = importlib.util.spec_from_file_location("mtqa_test_netguard", NETGUARD / "sitecustomize.py")
+netguard = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(netguard)
 
 _NETWORK_LOG = Path(tempfile.mkstemp(prefix="mtqa-test-network-", suffix=".log")[1])
 os.environ[netguard.LOG_VARIABLE] = str(_NETWORK_LOG)

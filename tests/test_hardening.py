@@ -5,8 +5,9 @@ Covered elsewhere and not repeated here: empty, binary and Latin-1 files and dir
 command line (test_cli.py::test_bad_input_gets_one_line_and_exit_2), a UTF-16 file with a byte order
 mark at the reader (test_io.py), model directories without model.bin or SentencePiece files, empty or
 not a directory (test_backtranslation.py, test_translate.py), a cache file that is not a database
-(test_translate.py), malformed XLIFF/TMX/PO/JSONL (test_bilingual.py), and `mtqa batch` giving the same
-bytes with --jobs 1 and 2 (test_batch.py::test_jobs_do_not_change_a_byte).
+(test_translate.py), malformed XLIFF/TMX/PO/JSONL (test_bilingual.py), Ctrl-C sent to the process group
+of a 2-job batch (test_batch.py::test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports), and
+`mtqa batch` giving the same bytes with --jobs 1 and 2 (test_batch.py::test_jobs_do_not_change_a_byte).
 """
 
 from __future__ import annotations
