@@ -17,8 +17,9 @@ import typer
 from rich.console import Console
 
 from mtqa import __version__
+from mtqa.cli_options import ComputeType, Device, Severity
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, InputError, MtqaError
-from mtqa.flags import SEVERITIES, verdict
+from mtqa.flags import verdict
 
 EXIT_INTERNAL = 3
 
@@ -48,20 +49,6 @@ class AlignFormat(str, Enum):
     json = "json"
 
 
-class Device(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
-class ComputeType(str, Enum):
-    auto = "auto"
-    int8 = "int8"
-    int8_float16 = "int8_float16"
-    float16 = "float16"
-    float32 = "float32"
-
-
 def _load_translator(model: str | None, device, compute_type, beam_size: int):
     """A BackTranslator for --model / MTQA_MODEL, or None (back-translation is then skipped)."""
     if not model:
@@ -70,13 +57,6 @@ def _load_translator(model: str | None, device, compute_type, beam_size: int):
 
     return BackTranslator(model, device=(device or Device.auto).value,
                           compute_type=(compute_type or ComputeType.auto).value, beam_size=beam_size)
-
-
-class Severity(str, Enum):
-    info = "info"
-    minor = "minor"
-    major = "major"
-    critical = "critical"
 
 
 def _version(value: bool) -> None:

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from mtqa.cli_options import ComputeType, Device, Severity
 from mtqa.errors import InputError
-from mtqa.flags import SEVERITIES
-
-# Own copies of mtqa.cli's choice enums: mtqa.cli imports this module while it is being
-# initialised, so importing them from there would depend on import order.
-BatchSeverity = Enum("BatchSeverity", {s: s for s in SEVERITIES}, type=str)
-BatchDevice = Enum("BatchDevice", {s: s for s in ("auto", "cpu", "cuda")}, type=str)
-BatchComputeType = Enum("BatchComputeType", {s: s for s in ("auto", "int8", "int8_float16", "float16", "float32")},
-                        type=str)
 
 
 class _Lines:
@@ -96,7 +88,7 @@ def batch_cmd(
                                          "(same files, mtqa version and settings).")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Format of the per-article reports (json, or any "
                                      "format of `mtqa check --format`).")] = "json",
-    fail_on: Annotated[Optional[BatchSeverity], typer.Option(
+    fail_on: Annotated[Optional[Severity], typer.Option(
         "--fail-on", help="An article fails when a flag reaches this severity [default: major, or fail_on of "
                           "the configuration]", show_default=False)] = None,
     enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
@@ -104,9 +96,9 @@ def batch_cmd(
     model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
                                                  help="Back-translation model: a CTranslate2 directory or a pulled "
                                                       "model name (env MTQA_MODEL); loaded once per worker.")] = None,
-    device: Annotated[BatchDevice, typer.Option("--device", help="Where to run the model.")] = BatchDevice.auto,
-    compute_type: Annotated[BatchComputeType, typer.Option("--compute-type",
-                                                           help="Model precision.")] = BatchComputeType.auto,
+    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
+    compute_type: Annotated[ComputeType, typer.Option("--compute-type",
+                                                           help="Model precision.")] = ComputeType.auto,
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file [default: mtqa.toml, "
                                                         "or pyproject.toml with [tool.mtqa], in the current folder "

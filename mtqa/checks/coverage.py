@@ -102,7 +102,7 @@ class LexicalCoverageCheck(Check):
                                 source_text=source, category=OMISSION,
                                 evidence={**evidence, "probability": round(p_omit, 3), "unmatched_source": missing})
             elif p_add >= add_at:
-                runs = pair_runs = cov.unmatched_runs("target", 2)
+                runs = cov.unmatched_runs("target", 2)
                 span = None
                 if runs:
                     a, b = max(runs, key=lambda r: r[1] - r[0])
@@ -112,7 +112,7 @@ class LexicalCoverageCheck(Check):
                             seg, span = s, (s.start + a - offset, s.start + b - offset)
                             break
                         offset += len(s.text) + 1
-                extra = [target[a:b] for a, b in pair_runs]
+                extra = [target[a:b] for a, b in runs]
                 yield self.flag(seg, "the translation has words the source does not"
                                      + (f": “{max(extra, key=len)}”" if extra else ""),
                                 source_text=source, category=ADDITION, span=span,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mtqa.document import Document
 from mtqa.errors import InputError
-from mtqa.io.text import decode_text
+from mtqa.io.text import decode_text, read_input_bytes
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"  # also the namespace of XLIFF 2.1 and 2.2
@@ -105,14 +105,7 @@ def read_bilingual(path: str | os.PathLike, kind: str | None = None) -> Bilingua
     kind = kind or bilingual_kind(p)
     if kind is None:
         raise InputError(f"{p}: not a bilingual file (expected .xlf, .xliff, .xlf2, .tmx, .po or .jsonl)")
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    data = read_input_bytes(p, expected="a file")
     if not data.strip():
         raise InputError(f"{p}: file is empty")
     name = str(p)

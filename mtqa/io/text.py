@@ -16,18 +16,22 @@ from mtqa.errors import InputError
 _MAX_CONTROL_SHARE = 0.01
 
 
-def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, ...]]:
-    """Return (text, notes) for a UTF-8 text file, or raise InputError."""
-    p = Path(path)
+def read_input_bytes(p: Path, expected: str = "a text file") -> bytes:
+    """The bytes of an input file, or InputError: missing, a directory, unreadable."""
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a text file")
+        raise InputError(f"{p}: is a directory, expected {expected}")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    return decode_text(data, str(p))
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, ...]]:
+    """Return (text, notes) for a UTF-8 text file, or raise InputError."""
+    p = Path(path)
+    return decode_text(read_input_bytes(p), str(p))
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
