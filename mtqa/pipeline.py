@@ -1,49 +1,38 @@
-"""The whole check of one article: read -> segment -> attribute -> retrieve -> align -> check -> score.
+"""The whole check of one input: segment -> attribute -> retrieve -> align -> back-translate -> check -> score.
 
-Pure over Documents: reading files and writing reports happen in the CLI.
+`check(input, settings, translator)` is the one entry point: `mtqa check`, `mtqa batch` and
+`mtqa eval` all call it (through a `Pipeline` when they check many inputs with the same checks),
+and none of them re-implements a step. Pure over plain data: reading the user's files is
+`mtqa.readers`' job, writing reports `mtqa.report`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
+from typing import Any, Iterable, Sequence
 
-from mtqa.align import Bead, align
-from mtqa.backtranslation import BackTranslation, back_translate, sentence_chrf, similarity_function
-from mtqa.checks import Check, CheckInput, build_checks
-from mtqa.document import NON_CONTENT_KINDS, Document, Segment
+from mtqa.checks import Check, CheckInput
+from mtqa.config import Config, apply_config
+from mtqa.core.document import NON_CONTENT_KINDS, Article, Bead, Document, Segment
+from mtqa.core.flags import UNTRANSLATED, Flag, sort_flags
+from mtqa.core.result import NO_MODEL_REASON, CheckResult
 from mtqa.errors import InputError
-from mtqa.flags import Flag, sort_flags
-from mtqa.provenance import Provenance, attribute
-from mtqa.retrieve import Retrieval, rank_sources
-from mtqa.segment import segment_document
+from mtqa.mt.base import Translator
+from mtqa.mt.roundtrip import BackTranslation, back_translate, sentence_chrf, similarity_function
+from mtqa.readers.bilingual import BilingualDocument, to_documents
+from mtqa.source.align import align
+from mtqa.source.provenance import attribute
+from mtqa.source.retrieve import rank_sources
+from mtqa.text.segment import segment_document
 
 SOURCE_LANGUAGE = "nb"
 TARGET_LANGUAGE = "fr"
+UNTRANSLATED_CHECK = "untranslated"  # the check whose selection and severity also govern empty bilingual targets
+
+Input = Article | BilingualDocument
 
 
-@dataclass
-class CheckResult:
-    target: Document
-    source: Document | None
-    target_segments: list[Segment]
-    source_segments: list[Segment]
-    beads: list[Bead]
-    provenance: Provenance
-    retrieval: Retrieval | None
-    flags: list[Flag]
-    checks_run: list[str]
-    checks_skipped: dict[str, str] = field(default_factory=dict)
-    backtranslation: BackTranslation | None = None
-    bead_chrf: dict[int, float] = field(default_factory=dict)  # bead index -> chrF of its back-translation
-    # The bilingual file checked (mtqa.io.bilingual.BilingualDocument) when the input was one: the
-    # renderers read unit ids and file lines from it, `--format xliff` its bytes. None for text.
-    bilingual: object = None
-
-    def bead_of_target(self) -> dict[int, int]:
-        return {j: k for k, bead in enumerate(self.beads) for j in bead.target}
-
-
-# A source that mtqa.langid reads as French, with at least this confidence, on its first
+# A source that mtqa.text.langid reads as French, with at least this confidence, on its first
 # SOURCE_SAMPLE_CHARS characters of text, is the wrong file (the translation itself, the two
 # files swapped): comparing French with French would only produce bogus flags.
 WRONG_SOURCE_CONFIDENCE = 0.9
@@ -52,7 +41,7 @@ SOURCE_SAMPLE_CHARS = 3000
 
 def source_language_error(source: Document) -> str | None:
     """Why `source` cannot be the Norwegian original (it reads as French), or None."""
-    from mtqa.langid import guess_language
+    from mtqa.text.langid import guess_language
 
     sample, size = [], 0
     for line in source.lines:
@@ -66,10 +55,6 @@ def source_language_error(source: Document) -> str | None:
         return (f"{source.path}: the source reads as French (language identification: {guess.confidence:.0%}), "
                 f"not Norwegian; give the Norwegian original (are the article and its source swapped?)")
     return None
-
-
-NO_MODEL_REASON = ("no translation model: back-translation skipped; enable it with "
-                   "`mtqa models pull opus-mt-fr-no` or `--model DIR` (or MTQA_MODEL=DIR)")
 
 
 def pair_orphans(beads: list[Bead], source: list[Segment], target: list[Segment]) -> list[Bead]:
@@ -105,61 +90,160 @@ def beads_by_line(source_segments: list[Segment], target_segments: list[Segment]
     return [Bead(tuple(src_of.get(n, ())), tuple(tgt_of.get(n, ())), 0.0) for n in lines]
 
 
-def check_article(target: Document, source: Document | None = None, candidates: list[Document] | None = None,
-                  checks: list[Check] | None = None, translator=None, *, line_aligned: bool = False) -> CheckResult:
-    """Check a French article against its Norwegian source, found among `candidates` when not given.
+class _Prepared:
+    """One input taken up to the checks: its aligned data and what the result needs besides flags."""
 
-    With a `translator` (mtqa.translate.BackTranslator) every content segment is back-translated;
-    the chrF of the back-translation then guides the aligner and feeds the meaning checks.
-    `line_aligned`: the two files are parallel line by line (a bilingual corpus, an evaluation
-    set): line N pairs with line N and the aligner is not run.
-    """
-    checks = build_checks() if checks is None else checks
-    target_segments = segment_document(target, TARGET_LANGUAGE)
-    provenance = attribute(target_segments)
-    retrieval = None
-    if source is None and candidates:
-        retrieval = rank_sources(target.text, [(c.path, c.text) for c in candidates])
-        if retrieval.chosen is not None:
-            source = next(c for c in candidates if c.path == retrieval.chosen.path)
-    if source is not None:
-        problem = source_language_error(source)
-        if problem:
-            raise InputError(problem)
-    source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
-    bt = back_translate(target_segments, translator) if translator is not None else None
-    similarity = similarity_function(target_segments, bt) if bt is not None else None
-    if line_aligned and source_segments:
-        beads = beads_by_line(source_segments, target_segments)
-    else:
-        beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
-                 if source_segments else [])
-        beads = pair_orphans(beads, source_segments, target_segments)
-    bead_chrf, forced = {}, {}
-    if bt is not None and beads:
-        bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)
-    data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance,
-                      back_translations=bt.texts if bt else {}, forced_scores=forced)
-    flags: list[Flag] = []
-    run, skipped = [], {}
-    for check in checks:
-        if check.needs_source and not data.has_source:
-            skipped[check.name] = "needs a source text"
-            continue
-        if check.needs_model and bt is None:
-            skipped[check.name] = "needs a translation model"
-            continue
-        reason = check.unavailable() or check.skip_reason(data)
-        if reason:
-            skipped[check.name] = reason
-            continue
-        flags.extend(check.run(data))
-        run.append(check.name)
-    return CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
-                       sort_flags(flags), run, skipped, bt, bead_chrf)
+    def __init__(self, result: CheckResult, data: CheckInput, empty_units: Sequence[int] = (),
+                 unit_ids: Sequence[str] = (), source_lines: Sequence[str] = ()):
+        self.result = result
+        self.source_lines = tuple(source_lines)
+        self.data = data
+        self.empty_units = tuple(empty_units)
+        self.unit_ids = tuple(unit_ids)
 
 
-def _bead_scores(beads, source_segments, target_segments, bt: BackTranslation, translator):
+class Pipeline:
+    """The checks of one configuration, built once, and the translator; `check` runs one input,
+    `check_many` many, calling each check's `prepare` hook over all of them first (Grammalecte
+    then runs once, beside the other checks, for a whole batch)."""
+
+    def __init__(self, settings: Config | None = None, translator: Translator | None = None,
+                 checks: Sequence[Check] | None = None):
+        self.settings = settings if settings is not None else Config()
+        self.translator = translator
+        self.checks = list(checks) if checks is not None else self.settings.build_checks()
+
+    def check(self, item: Input) -> CheckResult:
+        return self.check_many([item])[0]
+
+    def check_many(self, items: Iterable[Input], *, capture: bool = False) -> list[Any]:
+        """The results of `items`, in order. With `capture`, an input that cannot be checked gives
+        the exception in its place (a batch reports it as that article's error) instead of raising."""
+        prepared: list[_Prepared | BaseException] = []
+        for item in items:
+            try:
+                prepared.append(self._prepare(item))
+            except Exception as exc:
+                if not capture:
+                    raise
+                prepared.append(exc)
+        runnable = [p.data for p in prepared if isinstance(p, _Prepared)]
+        opened = []
+        try:
+            for check in self.checks:
+                if runnable and check.unavailable() is None:
+                    check.prepare(runnable)
+                    opened.append(check)
+            results: list[Any] = []
+            for p in prepared:
+                if not isinstance(p, _Prepared):
+                    results.append(p)
+                    continue
+                try:
+                    results.append(self._finish(p))
+                except Exception as exc:
+                    if not capture:
+                        raise
+                    results.append(exc)
+            return results
+        finally:
+            for check in opened:
+                check.close()
+
+    # ---------------------------------------------------------------- the steps
+
+    def _prepare(self, item: Input) -> _Prepared:
+        if isinstance(item, BilingualDocument):
+            return self._prepare_bilingual(item)
+        if isinstance(item, Article):
+            return self._prepare_article(item.target, item.source, item.candidates, line_aligned=item.line_aligned)
+        raise TypeError(f"mtqa.check takes an Article or a BilingualDocument (mtqa.read_input), not {type(item).__name__}")
+
+    def _prepare_article(self, target: Document, source: Document | None, candidates: Sequence[Document] = (),
+                         *, line_aligned: bool = False) -> _Prepared:
+        target_segments = segment_document(target, TARGET_LANGUAGE)
+        provenance = attribute(target_segments)
+        retrieval = None
+        if source is None and candidates:
+            retrieval = rank_sources(target.text, [(c.path, c.text) for c in candidates])
+            if retrieval.chosen is not None:
+                source = next(c for c in candidates if c.path == retrieval.chosen.path)
+        if source is not None:
+            problem = source_language_error(source)
+            if problem:
+                raise InputError(problem)
+        source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
+        translator = self.translator
+        bt = back_translate(target_segments, translator) if translator is not None else None
+        similarity = similarity_function(target_segments, bt) if bt is not None else None
+        if line_aligned and source_segments:
+            beads = beads_by_line(source_segments, target_segments)
+        else:
+            beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
+                     if source_segments else [])
+            beads = pair_orphans(beads, source_segments, target_segments)
+        bead_chrf: dict[int, float] = {}
+        forced: dict[int, float] = {}
+        if bt is not None and beads and translator is not None:
+            bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)
+        data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance,
+                          back_translations=bt.texts if bt else {}, forced_scores=forced)
+        result = CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
+                             [], [], {}, bt, bead_chrf)
+        return _Prepared(result, data)
+
+    def _prepare_bilingual(self, doc: BilingualDocument) -> _Prepared:
+        """Line N of each side is unit N. A unit with no translation is reported once, on its own
+        unit, by the untranslated check (when selected), and its source is left out of the checked
+        text so that no other check reports it as an omission next to a neighbouring unit."""
+        source, target, ids = to_documents(doc)
+        empty = [i for i, unit in enumerate(doc.units) if not unit.translated and unit.source.strip()]
+        checked_source = replace(source, lines=tuple("" if i in set(empty) else line
+                                                     for i, line in enumerate(source.lines)))
+        prepared = self._prepare_article(target, checked_source, line_aligned=True)
+        prepared.result.bilingual = doc
+        prepared.empty_units, prepared.unit_ids, prepared.source_lines = tuple(empty), ids, source.lines
+        return prepared
+
+    def _finish(self, p: _Prepared) -> CheckResult:
+        data, result = p.data, p.result
+        flags: list[Flag] = []
+        run: list[str] = []
+        skipped: dict[str, str] = {}
+        for check in self.checks:
+            if check.needs_source and not data.has_source:
+                skipped[check.name] = "needs a source text"
+                continue
+            if check.needs_model and result.backtranslation is None:
+                skipped[check.name] = "needs a translation model"
+                continue
+            reason = check.unavailable() or check.skip_reason(data)
+            if reason:
+                skipped[check.name] = reason
+                continue
+            flags.extend(check.run(data))
+            run.append(check.name)
+        if result.bilingual is not None:
+            flags = self._bilingual_flags(p, flags)
+        result = replace(result, flags=sort_flags(flags), checks_run=run, checks_skipped=skipped,
+                         fail_on=self.settings.fail_on)
+        return apply_config(result, self.settings)
+
+    def _bilingual_flags(self, p: _Prepared, flags: list[Flag]) -> list[Flag]:
+        ids = p.unit_ids
+        out = [replace(f, unit=ids[f.line - 1]) if 1 <= f.line <= len(ids) else f for f in flags]
+        untranslated = next((c for c in self.checks if c.name == UNTRANSLATED_CHECK), None)
+        if untranslated is not None:
+            for i in p.empty_units:
+                out.append(Flag(check=untranslated.name, category=UNTRANSLATED, severity=untranslated.severity,
+                                line=i + 1, message="no translation: the unit's target is empty",
+                                text="", source_text=p.source_lines[i], evidence={"target": "empty"},
+                                unit=ids[i]))
+        return out
+
+
+def _bead_scores(beads: Sequence[Bead], source_segments: Sequence[Segment], target_segments: Sequence[Segment],
+                 bt: BackTranslation, translator: Translator) -> tuple[dict[int, float], dict[int, float]]:
     """Per bead: chrF of the back-translation against the source, and the forced-decoding score
     of the source given the French (one batched model call)."""
     chrf: dict[int, float] = {}
@@ -171,7 +255,43 @@ def _bead_scores(beads, source_segments, target_segments, bt: BackTranslation, t
             chrf[k] = sentence_chrf(hyp, ref)  # an empty back-translation scores 0
             to_score.append((k, " ".join(target_segments[j].text for j in bead.target), ref))
     forced: dict[int, float] = {}
-    if to_score and hasattr(translator, "score"):
+    if to_score:
         scores = translator.score([t for _, t, _ in to_score], [r for _, _, r in to_score])
-        forced = {k: float(s) for (k, _, _), s in zip(to_score, scores)}
+        if scores is not None:
+            forced = {k: float(s) for (k, _, _), s in zip(to_score, scores)}
     return chrf, forced
+
+
+def check(input: Input, settings: Config | None = None, translator: Translator | None = None) -> CheckResult:
+    """Check one input and return its CheckResult, configuration applied.
+
+    `input` is what `mtqa.read_input(path, source=..., corpus=...)` returns: an `Article` (a French
+    text with its Norwegian source, or candidate sources to find it among) or a `BilingualDocument`
+    (XLIFF, TMX, PO, JSONL: units already paired). `settings` is a `mtqa.Config` (checks enabled
+    and their options, severity overrides, suppressions, fail_on; default: the built-in settings,
+    `mtqa.load_config` reads mtqa.toml). `translator` back-translates French into Norwegian (a
+    `mtqa.mt.Translator`: `mtqa.load_translator(model)` for a CTranslate2 model); without one,
+    the checks that need it are skipped and the result says so.
+
+    The result carries the segments, the alignment, the provenance, every flag (suppressed ones
+    marked) and `verdict` ("pass"/"fail" at `settings.fail_on`); `mtqa.render(result, "json")`
+    gives the report `mtqa check -f json` writes.
+    """
+    return Pipeline(settings, translator).check(input)
+
+
+def check_article(target: Document, source: Document | None = None, candidates: Sequence[Document] | None = None,
+                  checks: Sequence[Check] | None = None, translator: Translator | None = None, *,
+                  line_aligned: bool = False) -> CheckResult:
+    """`check` on plain Documents with a given list of checks (tests and scripts)."""
+    return Pipeline(None, translator, checks).check(Article(target, source, tuple(candidates or ()), line_aligned))
+
+
+def check_bilingual(doc: BilingualDocument, checks: Sequence[Check] | None = None,
+                    translator: Translator | None = None) -> CheckResult:
+    """`check` on a BilingualDocument with a given list of checks (tests and scripts)."""
+    return Pipeline(None, translator, checks).check(doc)
+
+
+__all__ = ["NO_MODEL_REASON", "Pipeline", "SOURCE_LANGUAGE", "TARGET_LANGUAGE", "beads_by_line", "check",
+           "check_article", "check_bilingual", "pair_orphans", "source_language_error"]

@@ -13,7 +13,7 @@ known gold beads are applied:
 Every other pair is a 1-1 bead. Beads are scored by exact match (bead_f1).
 
 Aligners:
-* mtqa:        mtqa.align.align(nb, fr), lengths + anchors, no similarity; and two
+* mtqa:        mtqa.source.align.align(nb, fr), lengths + anchors, no similarity; and two
                ablations: without the cognate anchors, and lengths only (all
                anchor and punctuation weights 0, tuned priors kept).
 * NLTK G-C:    nltk.translate.gale_church.align_blocks on character lengths, with
@@ -51,7 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtqa.align import (DEFAULT_WEIGHTS, LENGTH_RATIO, LENGTH_VARIANCE, Bead,  # noqa: E402
+from mtqa.source.align import (DEFAULT_WEIGHTS, LENGTH_RATIO, LENGTH_VARIANCE, Bead,  # noqa: E402
                         CostWeights, align, bead_f1)
 
 DATA = ROOT.parent / "shared" / "data" / "flores200-dev"

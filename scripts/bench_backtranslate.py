@@ -26,10 +26,10 @@ What it does
    engine produced exactly --target-tokens target tokens for each sentence, that both
    engines saw the same number of source tokens, and how often CT2 and transformers chose
    the very same tokens (evidence that it is the same model).
-3. Converts the saved model with the real converter, `mtqa.models.convert_local`
+3. Converts the saved model with the real converter, `mtqa.mt.models.convert_local`
    (ctranslate2.converters.TransformersConverter), to int8 and float32 CTranslate2 dirs.
 4. Times, on the first --segments lines of FLORES-200 dev fr.txt (cycled if more than 997):
-     * CT2 int8 and float32 through `mtqa.translate.BackTranslator` (cache disabled,
+     * CT2 int8 and float32 through `mtqa.mt.ct2.BackTranslator` (cache disabled,
        greedy: beam_size 1, inter_threads 1, intra_threads = --threads);
      * the same ctranslate2.Translator called directly ("raw": SentencePiece encode,
        translate_batch, decode; no cache keys, no dedup), to show the wrapper's cost
@@ -148,7 +148,7 @@ def build(workdir: Path, settings: dict, say) -> Path:
     import torch
     import transformers
 
-    from mtqa.models import convert_local
+    from mtqa.mt.models import convert_local
 
     start = time.perf_counter()
     partial = workdir / f"model-{key}.partial"
@@ -196,7 +196,7 @@ def build(workdir: Path, settings: dict, say) -> Path:
     del model
 
     for quantization in ("int8", "float32"):
-        say(f"converting with mtqa.models.convert_local ({quantization})")
+        say(f"converting with mtqa.mt.models.convert_local ({quantization})")
         convert_local(hf, partial / f"ct2-{quantization}", quantization, force=True)
     info = dict(settings, parameters=params, real_tokens=real,
                 built_s=round(time.perf_counter() - start, 1))
@@ -324,7 +324,7 @@ def make_engines(home: Path, args, say) -> tuple[list[Engine], list[str]]:
     import torch
     import transformers
 
-    from mtqa.translate import MAX_INPUT_LENGTH, BackTranslator
+    from mtqa.mt.ct2 import MAX_INPUT_LENGTH, BackTranslator
 
     notes: list[str] = []
     engines: list[Engine] = []

@@ -22,8 +22,8 @@ FLORES = REPO.parent / "shared" / "data" / "flores200-dev"
 sys.path.insert(0, str(REPO))
 
 from mtqa.checks import build_checks  # noqa: E402
-from mtqa.io import read_document  # noqa: E402
-from mtqa.langid import guess_language  # noqa: E402
+from mtqa.readers import read_document  # noqa: E402
+from mtqa.text.langid import guess_language  # noqa: E402
 from mtqa.pipeline import check_article  # noqa: E402
 
 

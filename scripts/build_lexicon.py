@@ -4,7 +4,7 @@
 No FreeDict dictionary pairs nb with fr directly, so the lexicon pivots through the languages
 that FreeDict pairs with both (Swedish, Italian, Polish, Finnish, Greek): nb <- X -> fr. Only the
 Wiktionary-derived dictionaries (CC-BY-SA 3.0) are used, so the lexicon is CC-BY-SA 3.0 too
-(mtqa/data/LEXICON-LICENSE). Entries are lemma pairs reduced to Snowball stems (mtqa.lexicon.stem),
+(mtqa/data/LEXICON-LICENSE). Entries are lemma pairs reduced to Snowball stems (mtqa.text.lexicon.stem),
 the form the checks match on. A pair is kept when at least one pivot supports it; a Norwegian
 stem keeps its MAX_FR best-supported French stems (pivots multiply senses: "kamp" -> "combat",
 "lutte", "match", ...).
@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from mtqa.lexicon import stem  # noqa: E402
+from mtqa.text.lexicon import stem  # noqa: E402
 
 DICT_DIR = Path("/usr/share/dictd")
 PIVOTS = ("swe", "ita", "pol", "fin", "ell")

@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 FLORES = REPO.parent / "shared" / "data" / "flores200-dev"
 sys.path.insert(0, str(REPO))
 
-from mtqa.backtranslation import chrf_signature, sentence_chrf  # noqa: E402
-from mtqa.translate import BackTranslator  # noqa: E402
+from mtqa.mt.roundtrip import chrf_signature, sentence_chrf  # noqa: E402
+from mtqa.mt.ct2 import BackTranslator  # noqa: E402
 
 SYSTEMS = ("fr.txt", "fr.mt-google.txt", "fr.mt-microsoft.txt", "fr.mt-bergamot-base-memory.txt",
            "fr.mt-bergamot-tiny.txt")

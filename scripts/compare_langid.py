@@ -2,7 +2,7 @@
 """Compare language detectors for mtqa on the same inputs, in one run.
 
 Detectors: langdetect (seeded), lingua restricted to fr/nb/nn/da/sv/en (high and low
-accuracy mode), and mtqa.langid (the one mtqa uses). Inputs, built from the FLORES-200
+accuracy mode), and mtqa.text.langid (the one mtqa uses). Inputs, built from the FLORES-200
 dev files (line-aligned nb/fr/en human translations):
 
   * full sentences (fr, nb, en);
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "flores200-dev"
 SCAND = {"nb", "nn", "da", "sv", "no"}
 
-# Norwegian UI strings. The first group is also in mtqa.langid's phrase list; the
+# Norwegian UI strings. The first group is also in mtqa.text.langid's phrase list; the
 # second is not (held out), so its row measures the statistical + lexical model only.
 UI_NB_LISTED = ["Se mer", "Les også", "Vis mer", "Del", "Annonse", "Les mer", "Vis flere",
                 "Logg inn", "Abonner", "Lukk", "Kommentarer", "Mest lest", "Siste nytt",
@@ -79,7 +79,7 @@ def load_inputs(data: Path) -> dict[str, list[str]]:
     inputs["mt_fr"] = [x for f in mt for x in f.read_text(encoding="utf-8").splitlines()]
     inputs["caps_fr"] = [" ".join(x.split()[: 3 + i % 4]).upper() for i, x in enumerate(fr)]
     inputs["caps_nb"] = [" ".join(x.split()[: 3 + i % 4]).upper() for i, x in enumerate(nb)]
-    from mtqa.langid import _NB_UI
+    from mtqa.text.langid import _NB_UI
 
     assert all(x.lower() in _NB_UI for x in UI_NB_LISTED), "UI_NB_LISTED drifted from mtqa"
     assert not any(x.lower() in _NB_UI for x in UI_NB_HELD_OUT), "held-out UI string is listed"
@@ -165,14 +165,14 @@ class LinguaDetector(Detector):
 
 
 class MtqaDetector(Detector):
-    """mtqa.langid; with low_accuracy=True, the same code on lingua's low-accuracy mode
+    """mtqa.text.langid; with low_accuracy=True, the same code on lingua's low-accuracy mode
     (a variant measured to show what that mode would cost; mtqa does not use it)."""
 
     def __init__(self, low_accuracy: bool = False):
-        from mtqa import langid
+        from mtqa.text import langid
 
         self._m = langid
-        self.name = "mtqa.langid on lingua low-acc (not kept)" if low_accuracy else "mtqa.langid"
+        self.name = "mtqa.text.langid on lingua low-acc (not kept)" if low_accuracy else "mtqa.text.langid"
         if low_accuracy:
             from lingua import Language, LanguageDetectorBuilder
 
@@ -312,7 +312,7 @@ elif kind == "langdetect":
     built = time.perf_counter() - t0
     detect("Les médias russes indépendants ont fait un aperçu.")
 else:
-    from mtqa import langid
+    from mtqa.text import langid
     built = time.perf_counter() - t0
     langid.guess_language("Partager")  # a short string: needs the statistical model
     langid.norwegian_share("Les médias russes indépendants ont fait un aperçu.")
@@ -327,7 +327,7 @@ LOAD_KINDS = [
     ("lingua-preload", "lingua, with_preloaded_language_models()"),
     ("lingua-low-lazy", "lingua low-acc, lazy"),
     ("lingua-low-preload", "lingua low-acc, preloaded"),
-    ("mtqa", "mtqa.langid (lingua, preloaded when first needed)"),
+    ("mtqa", "mtqa.text.langid (lingua, preloaded when first needed)"),
 ]
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare mtqa with translate-toolkit's `pofilter` on the same injected error sets.
 
-The injected sets of `mtqa.evaluate.build_eval_set` (one set per error category, the 997
+The injected sets of `mtqa.eval.build_eval_set` (one set per error category, the 997
 FLORES-200 dev lines each, about half of the lines where the error applies damaged, the
 rest untouched) are written as Gettext PO files with translate-toolkit's own API
 (msgid = Norwegian source, msgstr = French target, msgctxt "line N" and a NAME.txt:N
@@ -19,7 +19,7 @@ pofilter's tests are mapped to mtqa's categories two ways:
 
 A line counts as detected for category C when a test mapped to C fired ("any test": when
 any test fired, so unmapped tests count as false positives on untouched lines). mtqa is
-scored by `mtqa.evaluate.evaluate` on the same sets, at >= major and >= minor severity.
+scored by `mtqa.eval.evaluate` on the same sets, at >= major and >= minor severity.
 A pristine run (nb.txt / fr.txt as they are) tells which pofilter firings the injection
 caused, for the table of damaged lines mtqa misses and pofilter catches.
 
@@ -47,7 +47,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "flores200-dev"
 # --- mapping -----------------------------------------------------------------------------
 
 # pofilter test -> the mtqa categories it is evidence for, from each test's documented
-# purpose against the category definitions of mtqa.evaluate; a test may serve two categories.
+# purpose against the category definitions of mtqa.eval; a test may serve two categories.
 # One revision after the first run: `acronyms` also maps to kicker (it had named-entity only),
 # because what it checks, an all-caps source word missing in the target, is what a translated
 # kicker is ("TØFFE KAMPER:" -> "MATCHS DIFFICILES :"). Unlisted tests map to nothing (UNMAPPED_WHY).
@@ -238,9 +238,9 @@ def score_pofilter(category: str, items: Sequence, fired: dict[int, list[str]],
 
 
 def mtqa_scores(report, threshold: str) -> tuple[dict[str, Score], dict[str, Score]]:
-    """(mapped view, any-flag view) of an mtqa.evaluate.EvalReport at a severity threshold.
+    """(mapped view, any-flag view) of an mtqa.eval.EvalReport at a severity threshold.
 
-    Mapped: a flag whose category is in mtqa.evaluate.DETECTS[c]; any flag: a flag of any
+    Mapped: a flag whose category is in mtqa.eval.DETECTS[c]; any flag: a flag of any
     category (mtqa's `recall_any` and `fp_rate`)."""
     mapped, anyv = {}, {}
     for c, r in report.scores(threshold).items():
@@ -443,7 +443,7 @@ class _Pair:
 
 
 def run(args) -> str:
-    from mtqa import evaluate as ev
+    from mtqa import eval as ev
 
     t0 = time.perf_counter()
     sets = ev.build_eval_set(args.flores, seed=args.seed, rate=args.rate)
@@ -490,7 +490,7 @@ def run(args) -> str:
     out = [f"`{cmd}`: {pofilter_version()} (translate-toolkit), `{report.signature}`; {len(cats)} sets, "
            f"{n_lines} lines, {sum(po[c].support for c in cats)} damaged.", ""]
     out += ["pofilter with its default tests (no `--language`), purpose mapping: a line is detected for a "
-            "category when a test mapped to it fired. mtqa: `mtqa.evaluate.evaluate`, a flag at >= major / "
+            "category when a test mapped to it fired. mtqa: `mtqa.eval.evaluate`, a flag at >= major / "
             ">= minor whose category is in `DETECTS`. FP %: untouched lines of the set flagged by a mapped test / "
             "check (mapped) or by anything (any flag).", ""]
     out += main_table(cats, po, po_any, mt, mt_any)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the omission / addition model of the `coverage` check (mtqa/checks/coverage.py).
 
-Training data: injected omissions and additions (mtqa.evaluate, seed 0) on the EVEN lines of
+Training data: injected omissions and additions (mtqa.eval, seed 0) on the EVEN lines of
 FLORES-200 dev, with the untouched lines as negatives; the ODD lines are held out and scored
 here. A logistic regression over the check's features (standardised); its threshold is set so
 that at most --fp of the untouched training lines are flagged. Writes mtqa/data/coverage-model.json.
@@ -23,8 +23,8 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from mtqa.checks.coverage import FEATURES, features  # noqa: E402
-from mtqa.evaluate import build_eval_set, default_flores_dir  # noqa: E402
-from mtqa.lexicon import coverage  # noqa: E402
+from mtqa.eval import build_eval_set, default_flores_dir  # noqa: E402
+from mtqa.text.lexicon import coverage  # noqa: E402
 
 
 def rows(lines, parity: int):
@@ -47,7 +47,7 @@ def main() -> None:
     if not flores.is_dir():
         sys.exit(f"{flores}: FLORES folder not found")
     sets = build_eval_set(flores, seed=0, categories=["omission", "addition"])
-    out = {"features": list(FEATURES), "trained_on": "FLORES-200 dev even lines, mtqa.evaluate seed 0",
+    out = {"features": list(FEATURES), "trained_on": "FLORES-200 dev even lines, mtqa.eval seed 0",
            "fp_target": args.fp}
     for kind in ("omission", "addition"):
         X, y = rows(sets[kind], 0)

@@ -247,7 +247,7 @@ def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt") -> P
     for name, model in tokenizers.items():
         (out_dir / name).write_bytes(model)
 
-    # The keys mtqa.models writes for pulled models, without the file hashes.
+    # The keys mtqa.mt.models writes for pulled models, without the file hashes.
     manifest = {
         "name": f"tiny-random-{layout}",
         "origin": "scripts/make_tiny_model.py",

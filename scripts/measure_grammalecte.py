@@ -41,9 +41,9 @@ from mtqa.checks.grammar import (  # noqa: E402
     GROUPS, TYPOGRAPHY_GROUP, GrammarCheck, available, drop_proper_noun_matches, executable_path, rule_base,
     run_grammalecte,
 )
-from mtqa.document import BODY, Document, Segment  # noqa: E402
-from mtqa.flags import at_least  # noqa: E402
-from mtqa.segment import segment_document  # noqa: E402
+from mtqa.core.document import BODY, Document, Segment  # noqa: E402
+from mtqa.core.flags import at_least  # noqa: E402
+from mtqa.text.segment import segment_document  # noqa: E402
 
 DEFAULT_FLORES = ROOT.parent / "shared" / "data" / "flores200-dev"
 CORPORA = ROOT / "corpora"

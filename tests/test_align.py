@@ -1,4 +1,4 @@
-"""Behaviour of the sentence aligner (mtqa.align) that the rest of mtqa relies on."""
+"""Behaviour of the sentence aligner (mtqa.source.align) that the rest of mtqa relies on."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtqa.align import DEFAULT_WEIGHTS, Bead, align, bead_f1
+from mtqa.source.align import DEFAULT_WEIGHTS, Bead, align, bead_f1
 
 ROOT = Path(__file__).parents[1]
 FLORES = ROOT.parent / "shared/data/flores200-dev"

@@ -1,6 +1,6 @@
 import pytest
 
-from mtqa.anchors import find_names, number_values, skeleton
+from mtqa.text.anchors import find_names, number_values, skeleton
 
 
 @pytest.mark.parametrize("a, b", [

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from mtqa.backtranslation import sentence_chrf, similarity_function, BackTranslation
-from mtqa.document import Document
+from mtqa.mt.roundtrip import sentence_chrf, similarity_function, BackTranslation
+from mtqa.core.document import Document
 from mtqa.pipeline import check_article
-from mtqa.segment import segment_document
+from mtqa.text.segment import segment_document
 
 from conftest import REPO, SEED_FR, SEED_NB
 from tiny_model import tiny_model  # noqa: F401 (fixture)
@@ -97,9 +97,11 @@ class FakeTranslator:
         self.table = table
         self.calls = 0
 
+    identity = {"backend": "table", "model": "table"}
+
     @property
     def stats(self):
-        from mtqa.translate import TranslationStats
+        from mtqa.mt.base import TranslationStats
         return TranslationStats(self.calls, 0)
 
     def translate(self, texts):

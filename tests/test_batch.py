@@ -288,9 +288,9 @@ def test_articles_grouped_for_grammalecte_get_the_reports_of_single_runs(feed, m
     assert result.summary["totals"]["articles"] == 5
 
 
-def test_prefetched_grammar_starts_no_process(monkeypatch):
-    from mtqa.checks import grammar
-    from mtqa.document import Segment
+def test_prepared_grammar_starts_one_process_for_many_documents(monkeypatch):
+    from mtqa.checks import CheckInput, grammar
+    from mtqa.core.document import Segment
 
     calls = []
 
@@ -303,12 +303,12 @@ def test_prefetched_grammar_starts_no_process(monkeypatch):
     check = grammar.GrammarCheck()
     a = [Segment(0, 1, 0, 10, "Le chat dort."), Segment(1, 2, 0, 10, "Il pleut.")]
     b = [Segment(0, 1, 0, 10, "Il pleut."), Segment(1, 2, 0, 10, "Le chien aboie.")]
-    check.prefetch(a + b)
-    assert calls == [["Le chat dort.", "Il pleut.", "Le chien aboie."]]  # one process, each text once
+    check.prepare([CheckInput(a), CheckInput(b)])
     assert check.errors_for(a) == [[], []] and check.errors_for(b) == [[], []]
-    assert len(calls) == 1
-    check.errors_for([Segment(0, 1, 0, 5, "Autre.")])  # not prefetched: runs Grammalecte
+    assert calls == [["Le chat dort.", "Il pleut.", "Le chien aboie."]]  # one process, each text once
+    check.errors_for([Segment(0, 1, 0, 5, "Autre.")])  # not prepared: runs Grammalecte
     assert calls[-1] == ["Autre."]
+    check.close()
 
 
 def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):

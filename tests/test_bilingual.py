@@ -15,7 +15,7 @@ from lxml import etree
 
 from conftest import REPO
 from mtqa.cli import main
-from mtqa.io.bilingual import read_bilingual, to_documents
+from mtqa.readers import read_bilingual, to_documents
 from mtqa.report.xliff_report import strip_mtqa_notes
 
 # One unit of each kind in every fixture: a changed number, a clean translation, a Norwegian target

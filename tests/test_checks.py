@@ -4,9 +4,9 @@ import pytest
 
 from mtqa.checks import REGISTRY, build_checks
 from mtqa.checks.base import CheckInput
-from mtqa.document import Document
+from mtqa.core.document import Document
 from mtqa.pipeline import check_article
-from mtqa.segment import segment_document
+from mtqa.text.segment import segment_document
 
 
 def run(check_name, nb_lines, fr_lines):

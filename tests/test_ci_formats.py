@@ -12,9 +12,9 @@ from junitparser import Failure, JUnitXml
 
 from conftest import REPO, SEED_FR, SEED_NB
 from mtqa.cli import main
-from mtqa.document import Document
-from mtqa.flags import Flag, at_least
-from mtqa.io import read_document
+from mtqa.core.document import Document
+from mtqa.core.flags import Flag, at_least
+from mtqa.readers import read_document
 from mtqa.pipeline import check_article
 from mtqa.report import RENDERERS, renderer
 from mtqa.report.csv_report import COLUMNS, render_csv

@@ -26,7 +26,7 @@ def cp():
 
 
 @dataclass(frozen=True)
-class Line:   # the fields of mtqa.evaluate.InjectedLine the script uses
+class Line:   # the fields of mtqa.eval.InjectedLine the script uses
     line: int
     category: str | None
     source: str

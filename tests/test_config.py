@@ -19,9 +19,9 @@ from mtqa.checks.length import LengthCheck
 from mtqa.cli import main
 from mtqa.config import (Config, apply_config, default_config_text, find_config, load_config, parse_config,
                          settable)
-from mtqa.document import Document
+from mtqa.core.document import Document
 from mtqa.errors import InputError
-from mtqa.flags import segment_hash
+from mtqa.core.flags import segment_hash
 from mtqa.pipeline import check_article
 
 WAR_NB = "Russiske soldater i harde kamper ved fronten."

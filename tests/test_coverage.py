@@ -2,11 +2,11 @@
 
 from mtqa.checks import build_checks
 from mtqa.checks.base import CheckInput
-from mtqa.document import Document
-from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
-from mtqa.lexicon import content_words, coverage, lexicon
+from mtqa.core.document import Document
+from mtqa.core.flags import ADDITION, MISTRANSLATION, OMISSION
+from mtqa.text.lexicon import content_words, coverage, lexicon
 from mtqa.pipeline import beads_by_line
-from mtqa.segment import segment_document
+from mtqa.text.segment import segment_document
 
 NB = ("Regjeringen la fram et nytt forslag om skatt på mandag, og statsministeren sa at landet må spare "
       "penger i årene som kommer.")

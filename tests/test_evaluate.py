@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import CORPORA
-from mtqa import evaluate as ev
+from mtqa import eval as ev
 from mtqa.checks import build_checks
 from mtqa.checks.grammar import available as grammalecte_available
 from mtqa.errors import InputError
@@ -373,7 +373,7 @@ def mini_flores(tmp_path):
 
 
 def run_eval(*args):
-    from mtqa.cli_eval import eval_cmd
+    from mtqa.cli.eval import eval_cmd
 
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     app.callback()(lambda: None)

@@ -13,8 +13,8 @@ from mtqa.checks.grammar import (
     CONFUSION_GROUP, GRAMMAR_GROUP, REPETITION_GROUP, TYPOGRAPHY_GROUP, GrammalecteError, GrammalecteFailed,
     GrammarCheck, available, drop_proper_noun_matches, group_matches, rule_group,
 )
-from mtqa.document import BODY, HASHTAGS, Document, Segment
-from mtqa.segment import segment_document
+from mtqa.core.document import BODY, HASHTAGS, Document, Segment
+from mtqa.text.segment import segment_document
 
 needs_grammalecte = pytest.mark.skipif(not available(), reason="Grammalecte not installed (apt-get install grammalecte-cli)")
 

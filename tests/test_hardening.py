@@ -29,7 +29,7 @@ import conftest
 from conftest import CORPORA, REPO, SEED_FR, SEED_NB
 from tiny_model import tiny_model  # noqa: F401 (pytest fixture)
 
-from mtqa.document import Document
+from mtqa.core.document import Document
 
 
 def mtqa(*args, cwd=REPO, env_extra=None, timeout=600):
@@ -134,14 +134,17 @@ def test_grammalecte_is_spared_huge_documents_and_segments(monkeypatch):
     too_large = grammar.GrammarCheck(max_segments=1, max_segment_chars=10_000)
     result = check_article(doc, checks=[too_large])
     assert "too large" in result.checks_skipped["grammar"] and "grammar.max_segments" in result.checks_skipped["grammar"]
-    too_large.prefetch(result.target_segments)  # mtqa batch: a group holding such a document
+    from mtqa.checks import CheckInput
+
+    too_large.prepare([CheckInput(result.target_segments)])  # mtqa batch: a group holding such a document
+    too_large.close()
     assert sent == []
 
 
 def test_the_aligner_holds_one_block_of_costs_at_a_time(monkeypatch):
     """Memory: the banded search computes bead costs a block of rows at a time, and the beads do
     not depend on the block size."""
-    from mtqa import align as aligner
+    from mtqa.source import align as aligner
 
     source = [f"Sak {i}: Ola Nordmann fikk {i * 7} kroner i {1900 + i % 100}." for i in range(1500)]
     target = [f"Affaire {i} : Ola Nordmann a reçu {i * 7} couronnes en {1900 + i % 100}." for i in range(1500)
@@ -222,7 +225,7 @@ def test_a_corrupt_cache_is_rebuilt_and_the_report_unchanged(tiny_model, tmp_pat
 
 
 def test_a_corrupt_cache_row_is_translated_again(tiny_model, tmp_path):  # noqa: F811 (fixture)
-    from mtqa.translate import CACHE_FILE, BackTranslator
+    from mtqa.mt.ct2 import CACHE_FILE, BackTranslator
 
     texts = ["Le budget affiche un déficit.", "Le ministre a parlé mardi.", "Voir plus"]
 

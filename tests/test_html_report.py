@@ -15,8 +15,8 @@ import pytest
 from markupsafe import escape
 
 from conftest import REPO, SEED_FR, SEED_NB
-from mtqa.document import Document
-from mtqa.io import read_document
+from mtqa.core.document import Document
+from mtqa.readers import read_document
 from mtqa.pipeline import check_article
 from mtqa.report import renderer
 from mtqa.report.html_report import highlight, render_html, render_summary_html, report_href
@@ -191,9 +191,11 @@ def test_back_translation_and_chrf_are_shown_on_demand():
     table = {fr[0]: nb[0], fr[1]: "Statsministeren holdt en tale om økonomien."}
 
     class Translator:
+        identity = {"backend": "table", "model": "table"}
+
         @property
         def stats(self):
-            from mtqa.translate import TranslationStats
+            from mtqa.mt.base import TranslationStats
             return TranslationStats(0, 0)
 
         def translate(self, texts):

@@ -1,7 +1,7 @@
 import pytest
 
 from mtqa.errors import InputError
-from mtqa.io import read_document
+from mtqa.readers import read_document
 
 
 def write(tmp_path, data: bytes, name="a.txt"):

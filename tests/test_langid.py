@@ -1,4 +1,4 @@
-"""Behaviour of mtqa.langid: untranslated or mixed Norwegian in a French translation."""
+"""Behaviour of mtqa.text.langid: untranslated or mixed Norwegian in a French translation."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mtqa import langid
-from mtqa.langid import LanguageGuess, guess_language, norwegian_share, norwegian_spans
+from mtqa.text import langid
+from mtqa.text.langid import LanguageGuess, guess_language, norwegian_share, norwegian_spans
 
 FLORES = Path(__file__).resolve().parents[1].parent / "shared/data/flores200-dev"
 

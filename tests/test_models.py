@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from mtqa import models
-from mtqa.cli_models import models_app
+from mtqa.mt import models
+from mtqa.cli.models import models_app
 from mtqa.errors import MtqaError
 
 UNROUTABLE = "http://127.0.0.1:9"
@@ -238,7 +238,7 @@ def test_verify_reports_a_model_that_does_not_load(tmp_path):
 
 
 def test_verify_translates_one_sentence_with_the_back_translator(tmp_path, monkeypatch):
-    """verify hands the directory to mtqa.translate.BackTranslator (stood in for here)."""
+    """verify hands the directory to mtqa.mt.ct2.BackTranslator (stood in for here)."""
     calls = []
 
     class FakeBackTranslator:
@@ -248,7 +248,7 @@ def test_verify_translates_one_sentence_with_the_back_translator(tmp_path, monke
         def translate(self, sentences):
             return [f"nb: {s}" for s in sentences]
 
-    monkeypatch.setitem(sys.modules, "mtqa.translate", types.SimpleNamespace(BackTranslator=FakeBackTranslator))
+    monkeypatch.setitem(sys.modules, "mtqa.mt.ct2", types.SimpleNamespace(BackTranslator=FakeBackTranslator))
     path = fake_model(tmp_path / "model", directions=[{"source": "nb", "target": "fr"}])
     report = models.verify(path)
     assert report.ok and calls == [(str(path), "cpu")]
@@ -270,7 +270,7 @@ def _tiny_model_builder():
 
 
 def test_verify_loads_and_translates_a_tiny_model(tmp_path):
-    if importlib.util.find_spec("mtqa.translate") is None:
+    if importlib.util.find_spec("mtqa.mt.ct2") is None:
         pytest.skip("mtqa/translate.py not written yet")
     path = _tiny_model_builder()(tmp_path / "tiny")
     assert models.verify(path, translate=False).ok  # its own manifest, without file hashes

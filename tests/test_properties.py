@@ -13,15 +13,15 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from mtqa.align import BEAD_KINDS, align  # noqa: E402
-from mtqa.anchors import find_names, find_numbers  # noqa: E402
-from mtqa.document import KINDS, Document  # noqa: E402
+from mtqa.source.align import BEAD_KINDS, align  # noqa: E402
+from mtqa.text.anchors import find_names, find_numbers  # noqa: E402
+from mtqa.core.document import KINDS, Document  # noqa: E402
 from mtqa.errors import InputError  # noqa: E402
-from mtqa.io import read_document  # noqa: E402
-from mtqa.io.bilingual import BilingualDocument, read_bilingual  # noqa: E402
-from mtqa.langid import guess_language, norwegian_share, norwegian_spans  # noqa: E402
-from mtqa.lexicon import _alike, _match_all_pairs, _match_indexed, _translations, content_words, coverage  # noqa: E402,E501
-from mtqa.segment import segment_document  # noqa: E402
+from mtqa.readers import read_document  # noqa: E402
+from mtqa.readers import BilingualDocument, read_bilingual  # noqa: E402
+from mtqa.text.langid import guess_language, norwegian_share, norwegian_spans  # noqa: E402
+from mtqa.text.lexicon import _alike, _match_all_pairs, _match_indexed, _translations, content_words, coverage  # noqa: E402,E501
+from mtqa.text.segment import segment_document  # noqa: E402
 
 # Text that exercises the segmenter and the anchors: letters of both languages, digits, sentence
 # ends, quotes and dashes, colons, abbreviations' periods, @/# and odd spaces; and words of news text.

@@ -1,10 +1,11 @@
 from pathlib import Path
 
-from mtqa.document import Document
-from mtqa.io import read_document
-from mtqa.provenance import attribute, find_outlets
-from mtqa.retrieve import list_candidates, rank_sources
-from mtqa.segment import segment_document
+from mtqa.core.document import Document
+from mtqa.readers import read_document
+from mtqa.source.provenance import attribute, find_outlets
+from mtqa.readers.corpus import list_candidates
+from mtqa.source.retrieve import rank_sources
+from mtqa.text.segment import segment_document
 
 from conftest import CORPORA, SEED_FR
 

@@ -1,6 +1,6 @@
-from mtqa.document import Document
-from mtqa.io import read_document
-from mtqa.segment import segment_document, segment_line, split_sentences
+from mtqa.core.document import Document
+from mtqa.readers import read_document
+from mtqa.text.segment import segment_document, segment_line, split_sentences
 
 from conftest import SEED_FR, SEED_NB
 

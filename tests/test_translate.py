@@ -1,4 +1,4 @@
-"""mtqa.translate on the tiny random models of scripts/make_tiny_model.py.
+"""mtqa.mt.ct2 on the tiny random models of scripts/make_tiny_model.py.
 
 The models' output is nonsense, but it comes out of the real CTranslate2 and SentencePiece
 paths, so loading, tokenisation, batching, caching and scoring are all exercised, and
@@ -23,7 +23,7 @@ import sentencepiece as spm
 import mtqa
 from conftest import CORPORA, REPO, SEED_FR, SEED_NB
 from mtqa.errors import EXIT_USAGE, MtqaError
-from mtqa.translate import (CACHE_FILE, BackTranslator, ModelError, TranslationStats, model_hash, model_layout,
+from mtqa.mt.ct2 import (CACHE_FILE, BackTranslator, ModelError, TranslationStats, model_hash, model_layout,
                             resolve_model_dir)
 from tiny_model import tiny_model, tiny_nllb_model  # noqa: F401 (pytest fixtures)
 
@@ -150,10 +150,10 @@ def test_cache_key_covers_the_decoding_settings(tiny_model, tmp_path, change):
 def test_a_corrupt_cache_file_is_replaced_with_one_warning(tiny_model, tmp_path, caplog):
     (tmp_path / CACHE_FILE).write_bytes(b"this is not a database\n" * 100)
     bt = make(tiny_model, cache_dir=tmp_path)
-    with caplog.at_level(logging.WARNING, logger="mtqa.translate"):
+    with caplog.at_level(logging.WARNING, logger="mtqa.mt.ct2"):
         out = bt.translate(SEED_LINES)
         bt.translate(SEED_LINES)
-    warnings = [r for r in caplog.records if r.name == "mtqa.translate"]
+    warnings = [r for r in caplog.records if r.name == "mtqa.mt.ct2"]
     assert len(warnings) == 1 and "corrupt" in warnings[0].getMessage()
     assert out == make(tiny_model).translate(SEED_LINES)
 
@@ -166,15 +166,15 @@ def test_an_unusable_cache_directory_only_warns(tiny_model, tmp_path, caplog):
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be")
     bt = make(tiny_model, cache_dir=blocker)
-    with caplog.at_level(logging.WARNING, logger="mtqa.translate"):
+    with caplog.at_level(logging.WARNING, logger="mtqa.mt.ct2"):
         assert bt.translate(SEED_LINES[:3]) == make(tiny_model).translate(SEED_LINES[:3])
         bt.translate(SEED_LINES[:3])
-    assert len([r for r in caplog.records if r.name == "mtqa.translate"]) == 1
+    assert len([r for r in caplog.records if r.name == "mtqa.mt.ct2"]) == 1
     assert bt.stats == TranslationStats(translated=6, cache_hits=0)
 
 
 def test_default_cache_is_in_the_user_cache_dir(tiny_model, tmp_path, monkeypatch):
-    monkeypatch.setattr("mtqa.translate.default_cache_dir", lambda: tmp_path / "user-cache")
+    monkeypatch.setattr("mtqa.mt.ct2.default_cache_dir", lambda: tmp_path / "user-cache")
     make(tiny_model, cache_dir=None).translate(SEED_LINES[:2])
     assert (tmp_path / "user-cache" / CACHE_FILE).is_file()
 
@@ -316,7 +316,7 @@ def test_a_directory_without_spm_files_names_both_layouts(tiny_model, tmp_path):
 
 
 def test_a_model_name_is_looked_up_in_mtqa_models(tiny_model, monkeypatch):
-    from mtqa import models
+    from mtqa.mt import models
 
     def model_path(name: str) -> Path:
         if name == "tiny":
@@ -330,8 +330,10 @@ def test_a_model_name_is_looked_up_in_mtqa_models(tiny_model, monkeypatch):
 
 
 def test_a_model_name_without_mtqa_models_is_a_clear_error(monkeypatch):
-    monkeypatch.delattr(mtqa, "models", raising=False)
-    monkeypatch.setitem(sys.modules, "mtqa.models", None)
+    import mtqa.mt
+
+    monkeypatch.delattr(mtqa.mt, "models", raising=False)
+    monkeypatch.setitem(sys.modules, "mtqa.mt.models", None)
     with pytest.raises(ModelError, match="no-such-model: no such model directory"):
         resolve_model_dir("no-such-model")
 

@@ -4,11 +4,11 @@ hallucination; the forced-decoding score of the source given the French is a sec
 
 from __future__ import annotations
 
-from mtqa.backtranslation import sentence_chrf
+from mtqa.mt.roundtrip import sentence_chrf
 from mtqa.checks.base import Check, CheckInput
 from mtqa.checks.length import length_z
-from mtqa.document import NON_CONTENT_KINDS
-from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
+from mtqa.core.document import NON_CONTENT_KINDS
+from mtqa.core.flags import ADDITION, MISTRANSLATION, OMISSION
 
 # Defaults, not yet calibrated with a real model here (no model can be downloaded in this
 # environment): run scripts/calibrate_backtranslation.py --model DIR and set the printed

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Sequence
 
-from mtqa.document import HASHTAGS, UI, Segment
-from mtqa.flags import Flag
+from mtqa.core.document import HASHTAGS, UI, Segment
+from mtqa.core.flags import Flag
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class AlignedPair:
 class CheckInput:
     target: Sequence[Segment]
     source: Sequence[Segment] = ()
-    beads: Sequence = ()          # objects with .source / .target index tuples (mtqa.align.Bead)
+    beads: Sequence = ()          # objects with .source / .target index tuples (mtqa.source.align.Bead)
     provenance: object = None
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
@@ -93,6 +93,14 @@ class Check:
     def skip_reason(self, data: CheckInput) -> str | None:
         """Why this check does not run on this input (too large for it), or None."""
         return None
+
+    def prepare(self, inputs: Sequence[CheckInput]) -> None:
+        """Called once before `run` on each of `inputs` (all the documents of a run, a batch group or
+        an evaluation), for work done better across documents: Grammalecte is started once for
+        all of them, in the background, while the other checks run. The default does nothing."""
+
+    def close(self) -> None:
+        """Called after the last `run` of the inputs given to `prepare`: release what it started."""
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         raise NotImplementedError

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import TERMINOLOGY
+from mtqa.core.flags import TERMINOLOGY
 
 # Long sentences repeat rarely and legitimately vary; short strings (labels, buttons) should not.
 MAX_WORDS = 6

@@ -1,5 +1,5 @@
 """Meaning without a model: how much of the source has a counterpart in the translation, and the
-other way round (mtqa.lexicon), read as three errors.
+other way round (mtqa.text.lexicon), read as three errors.
 
 - unrelated: almost no word of either side matches the other (a sentence from elsewhere, a
   hallucination);
@@ -20,8 +20,8 @@ from functools import lru_cache
 from importlib import resources
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import ADDITION, MISTRANSLATION, OMISSION
-from mtqa.lexicon import Coverage, coverage
+from mtqa.core.flags import ADDITION, MISTRANSLATION, OMISSION
+from mtqa.text.lexicon import Coverage, coverage
 
 FEATURES = ("source_coverage", "target_coverage", "coverage_gap", "source_run", "source_run_share",
             "target_run", "target_run_share", "target_tail_run", "target_tail_share", "log_length_ratio",

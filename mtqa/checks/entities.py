@@ -8,11 +8,11 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from mtqa.anchors import find_names, strip_accents
+from mtqa.text.anchors import find_names, strip_accents
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import CREDIT, Segment
-from mtqa.flags import NAMED_ENTITY
-from mtqa.provenance import find_outlets
+from mtqa.core.document import CREDIT, Segment
+from mtqa.core.flags import NAMED_ENTITY
+from mtqa.source.provenance import find_outlets
 
 # Russian/Ukrainian names reach French and Norwegian by different transliterations.
 # Each rule rewrites the (lowercased, accent-free) Norwegian spelling into a French one.
@@ -98,7 +98,7 @@ def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str
 def french_word(word: str) -> bool:
     """Is `word` French vocabulary as far as mtqa's lexicon knows ("Elle", "Mer", "Héros")? A
     capitalised word of the language is weak evidence of a name put in place of another."""
-    from mtqa.lexicon import french_stems, stem
+    from mtqa.text.lexicon import french_stems, stem
 
     word = re.sub(r"^(?:[ldjmnstc]|qu)[’']", "", word, flags=re.I)
     return stem(word.lower(), "fr") in french_stems()
@@ -107,7 +107,7 @@ def french_word(word: str) -> bool:
 def lexicon_renders(name: str, target: str) -> bool:
     """Does mtqa's bilingual lexicon give a French form of `name` that the translation uses
     (Danmark -> Danemark, Etiopia -> Éthiopie)?"""
-    from mtqa.lexicon import lexicon, stem
+    from mtqa.text.lexicon import lexicon, stem
 
     forms = lexicon().get(stem(name.lower(), "nb"))
     if not forms:
@@ -147,7 +147,7 @@ def _explained_by_source(name: str, source_text: str, source_folded: str) -> boo
 
 
 def _english_in_norwegian(word: str) -> frozenset[str]:
-    from mtqa.lexicon import english_to_norwegian
+    from mtqa.text.lexicon import english_to_norwegian
 
     return english_to_norwegian().get(re.sub(r"['’]s$", "", word).lower(), frozenset())
 

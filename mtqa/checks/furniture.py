@@ -3,10 +3,10 @@ teaser links to other articles, hashtag lines and all-caps caption kickers."""
 
 from __future__ import annotations
 
-from mtqa import furniture
+from mtqa.text import furniture
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import CAPTION, CREDIT, HASHTAGS, HEADLINE, TEASER, UI
-from mtqa.flags import BOILERPLATE, KICKER
+from mtqa.core.document import CAPTION, CREDIT, HASHTAGS, HEADLINE, TEASER, UI
+from mtqa.core.flags import BOILERPLATE, KICKER
 
 
 class InterfaceTextCheck(Check):

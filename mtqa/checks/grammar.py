@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import CREDIT, HASHTAGS, UI, Segment
+from mtqa.core.document import CREDIT, HASHTAGS, UI, Segment
 from mtqa.errors import MtqaError
-from mtqa.flags import GRAMMAR, SEVERITIES
+from mtqa.core.flags import GRAMMAR, SEVERITIES
 
 DEFAULT_EXECUTABLE = "grammalecte-cli"
 
@@ -233,6 +233,8 @@ class GrammarCheck(Check):
     # (a paragraph without sentence ends, a run of text without spaces) is not sent.
     max_segments: int = 20000              # documents with more segments are not checked (about 2 minutes)
     max_segment_chars: int = 3000          # longer segments are left out (Grammalecte is quadratic on them)
+    jobs: int = 0                          # Grammalecte processes at once for a large input (0: one per CPU)
+    chunk_segments: int = 400              # segments per Grammalecte process (its start-up costs about 1 s)
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -266,24 +268,52 @@ class GrammarCheck(Check):
         return [] if TYPOGRAPHY_GROUP in self.groups else list(TYPOGRAPHY_OPTIONS)
 
     def errors_for(self, segments: Sequence[Segment]) -> list[list[GrammalecteError]]:
-        """Grammalecte's errors for each segment (one process for all, none for texts given to
-        prefetch()), filtered as configured."""
-        known = self.__dict__.get("_prefetched", {})
-        todo = list(dict.fromkeys(s.text for s in segments if s.text not in known))
-        fresh = dict(zip(todo, self._errors_for_texts(todo))) if todo else {}
-        return [known[s.text] if s.text in known else fresh[s.text] for s in segments]
+        """Grammalecte's errors for each segment, filtered as configured: the answers `prepare`
+        started for them (waited for), and one Grammalecte process for the rest."""
+        texts = {s.text for s in segments}
+        memo = self.__dict__.setdefault("_memo", {})
+        for pending, future in list(self.__dict__.get("_pending", [])):
+            if texts.isdisjoint(pending):
+                continue
+            try:
+                memo.update(future.result())
+            except GrammalecteFailed:
+                pass  # that group's run failed: these texts are asked again on their own, below
+            self._pending.remove((pending, future))
+        todo = list(dict.fromkeys(s.text for s in segments if s.text not in memo))
+        if todo:
+            memo.update(zip(todo, self._errors_for_texts(todo)))
+        return [memo[s.text] for s in segments]
 
-    def prefetch(self, segments: Sequence[Segment]) -> None:
-        """Check the segments of many documents with one Grammalecte process and keep the answers
-        (replacing those of an earlier prefetch), so that run() on those documents starts none:
-        `mtqa batch` pays Grammalecte's start-up once per group of articles instead of once per
-        article. Grammalecte checks every line on its own, so the flags are the same."""
-        texts = list(dict.fromkeys(s.text for s in self._checkable(segments)))
-        self._prefetched = {}
-        if len(texts) > self.max_segments:
-            return  # a group holding a document too large for Grammalecte: each document on its own
-        if texts and self.available():
-            self._prefetched = dict(zip(texts, self._errors_for_texts(texts)))
+    def prepare(self, inputs: Sequence[CheckInput]) -> None:
+        """Start asking Grammalecte about every distinct checkable segment of `inputs`, in the
+        background (threads waiting on Grammalecte processes) while the other checks run: one
+        process per `chunk_segments` segments, at most `jobs` at once. Grammalecte checks every
+        line on its own, so the flags are those of one run per document."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.close()
+        texts = list(dict.fromkeys(s.text for data in inputs if self.skip_reason(data) is None
+                                   for s in self._checkable(data.target)))
+        if not texts:
+            return
+        size = max(self.chunk_segments, -(-len(texts) // self._workers()))
+        groups = [texts[i:i + size] for i in range(0, len(texts), size)]
+        self._pool = ThreadPoolExecutor(max_workers=min(len(groups), self._workers()),
+                                        thread_name_prefix="mtqa-grammalecte")
+        self._pending = [(frozenset(g), self._pool.submit(self._answers, g)) for g in groups]
+
+    def close(self) -> None:
+        pool = self.__dict__.get("_pool")
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pool, self._pending, self._memo = None, [], {}
+
+    def _workers(self) -> int:
+        return self.jobs or os.cpu_count() or 1
+
+    def _answers(self, texts: Sequence[str]) -> dict[str, list[GrammalecteError]]:
+        return dict(zip(texts, self._errors_for_texts(texts)))
 
     def _errors_for_texts(self, texts: Sequence[str]) -> list[list[GrammalecteError]]:
         wanted = set(self.groups)

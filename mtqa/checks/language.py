@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import CREDIT, HASHTAGS, UI
-from mtqa.flags import UNTRANSLATED
-from mtqa.langid import guess_language, norwegian_share
+from mtqa.core.document import CREDIT, HASHTAGS, UI
+from mtqa.core.flags import UNTRANSLATED
+from mtqa.text.langid import guess_language, norwegian_share
 
 SCANDINAVIAN = {"nb", "nn", "da", "sv", "no"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from mtqa.align import LENGTH_RATIO, LENGTH_VARIANCE
+from mtqa.source.align import LENGTH_RATIO, LENGTH_VARIANCE
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import BODY, CAPTION, NON_CONTENT_KINDS, QUOTE
-from mtqa.flags import ADDITION, OMISSION
+from mtqa.core.document import BODY, CAPTION, NON_CONTENT_KINDS, QUOTE
+from mtqa.core.flags import ADDITION, OMISSION
 
 _CONTENT = (BODY, QUOTE, CAPTION)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import MISTRANSLATION
+from mtqa.core.flags import MISTRANSLATION
 
 # Norwegian negators (Bokmål and Nynorsk forms).
 _NB_NEGATION = re.compile(r"\b(?:ikke|ikkje|aldri|ingen|ingenting|intet|ingensteds|verken|hverken|uten|unntatt)\b",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from mtqa.anchors import find_numbers
+from mtqa.text.anchors import find_numbers
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import NUMBER
+from mtqa.core.flags import NUMBER
 
 # Numbers also written as words, so "tre" / "trois" / "3" count as the same number.
 NUMBER_WORDS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.document import HASHTAGS, UI
-from mtqa.flags import QUOTATION
+from mtqa.core.document import HASHTAGS, UI
+from mtqa.core.flags import QUOTATION
 
 _DASH_QUOTE = re.compile(r"^\s*(?:[\w .’'\-]{1,40}:\s*)?[–—]\s")
 _ENGLISH_QUOTES = re.compile(r"[“”]")

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import KICKER, MISTRANSLATION
+from mtqa.core.flags import KICKER, MISTRANSLATION
 
 # The context must name a sense at least this many times, and more than any other sense.
 MIN_CUES = 2

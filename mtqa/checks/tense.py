@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import MISTRANSLATION
+from mtqa.core.flags import MISTRANSLATION
 
 # French simple future (and "il y aura"): irregular stems, then regular -era/-eront endings.
 _FR_FUTURE = re.compile(

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.flags import TERMINOLOGY
+from mtqa.core.flags import TERMINOLOGY
 
 # Context: source lines within this distance of the term (as for word senses, a page mixes topics).
 CONTEXT_LINES = 3

@@ -1,10 +1,63 @@
-"""Report writers. Every file is written atomically: a temporary file in the same folder, then rename."""
+"""Report formats: one `Renderer` record per format in RENDERERS, and the atomic file writer.
+
+A renderer takes (result: CheckResult, fail_on: str) and returns the whole report, as text or
+(binary formats) bytes. Each is imported on first use, so a run loads only the writer it uses.
+The CLI builds its `--format` choices and batch its file names from this table: adding a format
+is one module with a render function and one line here.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from mtqa.core.result import CheckResult
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One report format."""
+
+    name: str
+    target: str                     # "module:function" of the render function
+    extension: str                  # report file ending in a batch's OUTDIR
+    binary: bool = False            # the function returns bytes (a file in its own encoding)
+    needs: str | None = None        # an input format the report needs ("xliff": annotates the input file)
+    description: str = ""
+
+    def load(self) -> Callable[..., str | bytes]:
+        module, _, func = self.target.partition(":")
+        return getattr(importlib.import_module(module), func)
+
+
+RENDERERS: dict[str, Renderer] = {r.name: r for r in (
+    # The text report gets a double extension so that a report can never be taken for (or replace) an article.
+    Renderer("text", "mtqa.report.terminal:render_text", ".report.txt", description="for people, at a terminal"),
+    Renderer("json", "mtqa.report.json_report:render_json", ".json", description="the full report (docs/report-schema.json)"),
+    Renderer("html", "mtqa.report.html_report:render_html", ".html", description="one self-contained page"),
+    Renderer("junit", "mtqa.report.junit_report:render_junit", ".junit.xml", description="JUnit XML for CI"),
+    Renderer("sarif", "mtqa.report.sarif_report:render_sarif", ".sarif", description="SARIF 2.1.0"),
+    Renderer("github", "mtqa.report.github_report:render_github", ".github.txt",
+             description="GitHub Actions workflow commands"),
+    Renderer("csv", "mtqa.report.csv_report:render_csv", ".csv", description="one row per flag"),
+    Renderer("xliff", "mtqa.report.xliff_report:render_xliff", ".xlf", binary=True, needs="xliff",
+             description="the input XLIFF with mtqa's flags as notes"),
+)}
+
+
+def renderer(name: str) -> Callable[..., str | bytes]:
+    """The render function registered for format `name` (KeyError when there is none)."""
+    return RENDERERS[name].load()
+
+
+def render(result: CheckResult, fmt: str = "json", fail_on: str | None = None) -> str | bytes:
+    """The report of `result` in format `fmt` (see RENDERERS), as `mtqa check -f FMT` writes it."""
+    return renderer(fmt)(result, fail_on or result.fail_on)
 
 
 def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
@@ -25,24 +78,4 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
         raise
 
 
-# Machine and file formats of `mtqa check --format`: name -> "module:function", where the function
-# takes (result: CheckResult, fail_on: str) and returns the whole report as text. Imported lazily
-# so that `mtqa check` loads only the writer it uses. The text report is printed by
-# mtqa.report.terminal instead (it draws on a rich Console).
-RENDERERS: dict[str, str] = {
-    "json": "mtqa.report.json_report:render_json",
-    "html": "mtqa.report.html_report:render_html",
-    "junit": "mtqa.report.junit_report:render_junit",
-    "sarif": "mtqa.report.sarif_report:render_sarif",
-    "github": "mtqa.report.github_report:render_github",
-    "csv": "mtqa.report.csv_report:render_csv",
-    "xliff": "mtqa.report.xliff_report:render_xliff",  # returns bytes: the input XLIFF in its own encoding
-}
-
-
-def renderer(name: str):
-    """The render function registered for format `name` (KeyError when there is none)."""
-    import importlib
-
-    module, _, func = RENDERERS[name].partition(":")
-    return getattr(importlib.import_module(module), func)
+__all__ = ["RENDERERS", "Renderer", "render", "renderer", "write_atomic"]

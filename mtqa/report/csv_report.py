@@ -12,7 +12,7 @@ import csv
 import io
 import json
 
-from mtqa.pipeline import CheckResult
+from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
 
 COLUMNS = ("line", "segment", "span_start", "span_end", "check", "category", "severity", "message", "text",

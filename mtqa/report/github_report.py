@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from mtqa.flags import at_least
-from mtqa.pipeline import CheckResult
+from mtqa.core.flags import at_least
+from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
 
 

@@ -19,8 +19,8 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from mtqa.flags import SEVERITIES, SEVERITY_RANK
-from mtqa.pipeline import CheckResult
+from mtqa.core.flags import SEVERITIES, SEVERITY_RANK
+from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
 
 CHART_LABEL_WIDTH = 190  # px of the SVG bar charts given to the labels

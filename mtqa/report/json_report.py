@@ -7,9 +7,9 @@ import json
 from collections import Counter
 
 from mtqa import __version__
-from mtqa.document import Document
-from mtqa.flags import CATEGORIES, SEVERITIES, active, at_least, verdict
-from mtqa.pipeline import NO_MODEL_REASON, CheckResult
+from mtqa.core.document import Document
+from mtqa.core.flags import CATEGORIES, SEVERITIES, active, at_least, verdict
+from mtqa.core.result import NO_MODEL_REASON, CheckResult
 
 REPORT_VERSION = "1.1"  # 1.1: flags carry segment_hash and suppressed; summary.suppressed
 SCHEMA_ID = "https://mtqa.dev/schemas/report-1.json"

@@ -14,8 +14,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from mtqa.flags import at_least
-from mtqa.pipeline import CheckResult
+from mtqa.core.flags import at_least
+from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
 
 NAME_CHARS = 60

@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from urllib.parse import quote
 
-from mtqa.pipeline import CheckResult
+from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
 
 SARIF_VERSION = "2.1.0"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from mtqa.flags import SEVERITY_RANK, active, at_least, verdict
-from mtqa.pipeline import CheckResult
+from mtqa.core.flags import SEVERITY_RANK, active, at_least, verdict
+from mtqa.core.result import CheckResult
 
 SEVERITY_STYLE = {"critical": "bold white on red", "major": "bold red", "minor": "yellow", "info": "dim"}
 
@@ -50,7 +50,7 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
         console.print("skipped checks: " + ", ".join(f"{k} ({v})" for k, v in skipped.items()), style="dim")
     bt = result.backtranslation
     if bt is None:
-        from mtqa.pipeline import NO_MODEL_REASON
+        from mtqa.core.result import NO_MODEL_REASON
 
         console.print(NO_MODEL_REASON, style="dim", soft_wrap=True)
     else:
@@ -84,6 +84,15 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     style = "bold red" if outcome == "fail" else "bold green"
     suppressed = len(result.flags) - len(counted)
     console.print(f"{len(counted)} flags on {lines} {'units' if bilingual is not None else 'lines'} ("
-                  + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + f"); "
+                  + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "); "
                   + (f"{suppressed} suppressed (not counted); " if suppressed else "")
                   + f"[{style}]{outcome}[/] at --fail-on {fail_on}")
+
+
+def render_text(result: CheckResult, fail_on: str = "major", min_severity: str = "info", width: int = 120) -> str:
+    """The text report as a file holds it: the terminal report recorded at `width` columns, no colour."""
+    import io
+
+    console = Console(record=True, width=width, file=io.StringIO())  # recorded, not shown
+    print_report(result, console, fail_on, min_severity)
+    return console.export_text()

@@ -27,9 +27,9 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 
 from mtqa.errors import InputError
-from mtqa.flags import Flag
-from mtqa.io.bilingual import XLIFF2_NS, XLIFF12, XLIFF20
-from mtqa.pipeline import CheckResult
+from mtqa.core.flags import Flag
+from mtqa.readers.bilingual import XLIFF2_NS, XLIFF12, XLIFF20
+from mtqa.core.result import CheckResult
 
 AUTHOR = "mtqa"
 PRIORITY = {"critical": 1, "major": 2, "minor": 3, "info": 4}

@@ -11,9 +11,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-from mtqa.anchors import find_names, find_numbers, handles, skeleton
+from mtqa.text.anchors import find_names, find_numbers, handles, skeleton
 
 # Below this cosine the best candidate is not taken as the source.
 MIN_SCORE = 0.08
@@ -61,14 +60,6 @@ def anchors(text: str) -> Counter:
     for h in handles(text):
         bag[f"h:{h.lower()}"] += 1
     return bag
-
-
-def list_candidates(corpus: Path) -> list[Path]:
-    """Norwegian articles of a corpus folder: *.nb.txt / *.nn.txt / *.no.txt, else every non-French *.txt."""
-    files = sorted(p for pat in ("*.nb.txt", "*.nn.txt", "*.no.txt") for p in corpus.rglob(pat))
-    if not files:
-        files = sorted(p for p in corpus.rglob("*.txt") if not p.name.endswith((".fr.txt", ".en.txt")))
-    return files
 
 
 def _weighted(bag: Counter, idf: dict[str, float]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mtqa.cli_options import ComputeType, Device, Severity
+from mtqa.cli.options import ComputeType, Device, Severity
 from mtqa.errors import InputError
 
 
@@ -111,11 +111,11 @@ def batch_cmd(
     checked) or a usage/manifest error, 3 internal error.
     """
     from mtqa import batch
-    from mtqa.cli import _split
+    from mtqa.cli.app import _split
     from mtqa.config import load_config
-    from mtqa.io import read_document
+    from mtqa.readers import input_format, read_document
     from mtqa.report import RENDERERS
-    from mtqa.retrieve import list_candidates
+    from mtqa.readers.corpus import list_candidates
 
     settings_file = load_config(config_file, Path.cwd())
     fail_on_value = fail_on.value if fail_on is not None else settings_file.fail_on  # the command line wins
@@ -123,7 +123,7 @@ def batch_cmd(
     compute_value = getattr(compute_type, "value", compute_type)
     if output is None:
         raise InputError("give the output folder with -o OUTDIR")
-    formats = sorted({*RENDERERS, "text"} - {"xliff"})  # xliff annotates an XLIFF input; batch reads articles
+    formats = sorted(name for name, r in RENDERERS.items() if r.needs is None)  # xliff annotates its own input
     if fmt not in formats:
         raise InputError(f"--format {fmt}: unknown report format; available: {', '.join(formats)}")
     if manifest is not None and inputs:
@@ -133,7 +133,7 @@ def batch_cmd(
     checks = settings_file.build_checks(_split(enable), _split(disable))
 
     items = batch.read_manifest(manifest) if manifest is not None else batch.collect_inputs(inputs)
-    needs_corpus = [i for i in items if i.source is None]
+    needs_corpus = [i for i in items if i.source is None and input_format(i.target).name == "text"]
     candidates: tuple = ()
     if corpus is not None:
         if not corpus.is_dir():
@@ -159,7 +159,7 @@ def batch_cmd(
 
     model_dir = model_id = None
     if model:
-        from mtqa.translate import model_hash, resolve_model_dir
+        from mtqa.mt.ct2 import model_hash, resolve_model_dir
 
         model_dir = resolve_model_dir(model)  # a bad model is one error before any worker starts
         model_id = model_hash(model_dir)

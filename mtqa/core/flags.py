@@ -5,24 +5,50 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-# Categories of the flag taxonomy (DESIGN.md).
-MISTRANSLATION = "accuracy/mistranslation"
-OMISSION = "accuracy/omission"
-ADDITION = "accuracy/addition"
-UNTRANSLATED = "accuracy/untranslated"
-NUMBER = "accuracy/number"
-NAMED_ENTITY = "accuracy/named-entity"
-GRAMMAR = "fluency/grammar"
-GARBLED = "fluency/garbled"
-KICKER = "style/kicker"
-QUOTATION = "locale/quotation"
-TERMINOLOGY = "terminology"
-BOILERPLATE = "non-content/boilerplate"
-CATEGORIES = (MISTRANSLATION, OMISSION, ADDITION, UNTRANSLATED, NUMBER, NAMED_ENTITY, GRAMMAR,
-              GARBLED, KICKER, QUOTATION, TERMINOLOGY, BOILERPLATE)
 
-SEVERITIES = ("info", "minor", "major", "critical")  # ascending
+class Category(StrEnum):
+    """The flag taxonomy (MQM-like, DESIGN.md). Members are strings: "accuracy/number" == Category.NUMBER."""
+
+    MISTRANSLATION = "accuracy/mistranslation"
+    OMISSION = "accuracy/omission"
+    ADDITION = "accuracy/addition"
+    UNTRANSLATED = "accuracy/untranslated"
+    NUMBER = "accuracy/number"
+    NAMED_ENTITY = "accuracy/named-entity"
+    GRAMMAR = "fluency/grammar"
+    GARBLED = "fluency/garbled"
+    KICKER = "style/kicker"
+    QUOTATION = "locale/quotation"
+    TERMINOLOGY = "terminology"
+    BOILERPLATE = "non-content/boilerplate"
+
+
+class Severity(StrEnum):
+    """Flag severities, in ascending order."""
+
+    INFO = "info"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+MISTRANSLATION = Category.MISTRANSLATION
+OMISSION = Category.OMISSION
+ADDITION = Category.ADDITION
+UNTRANSLATED = Category.UNTRANSLATED
+NUMBER = Category.NUMBER
+NAMED_ENTITY = Category.NAMED_ENTITY
+GRAMMAR = Category.GRAMMAR
+GARBLED = Category.GARBLED
+KICKER = Category.KICKER
+QUOTATION = Category.QUOTATION
+TERMINOLOGY = Category.TERMINOLOGY
+BOILERPLATE = Category.BOILERPLATE
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
+
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)  # ascending
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 SEGMENT_HASH_CHARS = 16  # hex digits of segment_hash() shown in reports
@@ -54,6 +80,11 @@ class Flag:
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
     suppressed: str | None = None  # the reason, when a configured suppression matched: reported, never counted
     unit: str | None = None  # the id of the translation unit, when the input is a bilingual file (XLIFF, TMX, PO, JSONL)
+
+    def __post_init__(self) -> None:
+        # Enum members in, plain strings out: reports, hashes and messages never see an enum's repr.
+        object.__setattr__(self, "category", str(self.category))
+        object.__setattr__(self, "severity", str(self.severity))
 
     def to_dict(self) -> dict:
         return {

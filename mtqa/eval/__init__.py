@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import random
 import re
 import time
@@ -42,7 +41,7 @@ from typing import Iterable, Sequence
 
 from mtqa import __version__
 from mtqa.errors import InputError
-from mtqa.flags import (
+from mtqa.core.flags import (
     ADDITION, BOILERPLATE, CATEGORIES as FLAG_CATEGORIES, GARBLED, GRAMMAR, KICKER, MISTRANSLATION,
     NAMED_ENTITY, NUMBER, OMISSION, SEVERITIES, SEVERITY_RANK, UNTRANSLATED,
 )
@@ -833,7 +832,7 @@ def inject(nb_lines: Sequence[str], fr_lines: Sequence[str], category: str, *, s
 
 
 def read_lines(path: Path) -> list[str]:
-    from mtqa.io import read_document
+    from mtqa.readers import read_document
 
     return list(read_document(path).lines)
 
@@ -908,124 +907,40 @@ class CheckedDocument:
         return out
 
 
-def _check_lines(name: str, sources: list[str], targets: list[str], checks, translator=None,
-                 line_aligned: bool = False):
-    from mtqa.document import Document
-    from mtqa.pipeline import check_article
-
-    t0 = time.perf_counter()
-    result = check_article(Document(f"{name}.fr", tuple(targets)), Document(f"{name}.nb", tuple(sources)),
-                           checks=checks, translator=translator, line_aligned=line_aligned)
-    seconds = time.perf_counter() - t0
-    flags = [LineFlag(f.line, f.category, f.severity, f.check, f.message) for f in result.flags]
-    return flags, list(result.checks_run), dict(result.checks_skipped), seconds
+def _line_flags(result) -> list[LineFlag]:
+    return [LineFlag(f.line, f.category, f.severity, f.check, f.message) for f in result.flags]
 
 
-def _resolve_checks(checks):
+def _resolve_checks(checks, jobs: int | None = None):
+    """The checks to measure (default: every default check); `jobs` sets the grammar check's
+    parallel Grammalecte processes (results do not depend on it)."""
     from mtqa.checks import build_checks
 
-    return build_checks() if checks is None else checks
-
-
-class ReusedGrammar:
-    """The grammar check with Grammalecte's answer for a segment text computed once and reused.
-
-    Evaluation checks many documents that share most of their lines (every injected set is
-    the same corpus with a few lines changed). Grammalecte checks each segment on its own
-    (one paragraph per segment) and the check's filtering depends only on the segment text,
-    so an answer reused for an identical text gives exactly the flags of a fresh run
-    (tests/test_evaluate.py compares them); it only saves time: Grammalecte is about 80 % of
-    the check time. `prefetch` asks Grammalecte about the documents' segments in background
-    processes while the rest of the pipeline runs. Everything but `errors_for` and `run` is
-    the wrapped check's own.
-    """
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.memo: dict[str, list] = {}
-        self._pending: list[tuple[frozenset, object]] = []   # (texts, future)
-        self._pool = None
-
-    def __getattr__(self, name):
-        if name in ("inner", "memo", "_pending", "_pool"):  # not set yet (copy, unpickling)
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-    def _answer(self, segments) -> None:
-        for seg, errors in zip(segments, self.inner.errors_for(segments)):
-            self.memo[seg.text] = errors
-
-    def errors_for(self, segments):
-        texts = {s.text for s in segments}
-        for pending, future in self._pending:
-            if not texts.isdisjoint(pending):
-                future.result()  # raises what Grammalecte raised
-        missing = list({s.text: s for s in segments if s.text not in self.memo}.values())
-        if missing:
-            self._answer(missing)
-        return [self.memo[s.text] for s in segments]
-
-    def run(self, data):
-        return type(self.inner).run(self, data)
-
-    def prefetch(self, documents: Sequence[Sequence[str]], jobs: int, chunk: int = 400) -> None:
-        """Start asking Grammalecte about every distinct segment of these French documents, in
-        document order, in up to `jobs` parallel Grammalecte processes; returns at once."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        from mtqa.document import Document
-        from mtqa.segment import segment_document
-
-        if not self.inner.available():
-            return
-        skip = set(getattr(self.inner, "skip_kinds", ()))
-        seen = set(self.memo)
-        batches = []
-        for k, lines in enumerate(documents):
-            new = []
-            for seg in segment_document(Document(f"prefetch{k}", tuple(lines)), "fr"):
-                if seg.kind not in skip and seg.text.strip() and seg.text not in seen:
-                    seen.add(seg.text)
-                    new.append(seg)
-            batches += [new[i:i + chunk] for i in range(0, len(new), chunk)]
-        if not batches:
-            return
-        self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="mtqa-grammalecte")
-        self._pending = [(frozenset(s.text for s in batch), self._pool.submit(self._answer, batch))
-                         for batch in batches]
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        self._pending = []
-
-
-def reuse_grammar(checks: list) -> list:
-    """`checks` with the grammar check (if any, and if it has `errors_for`) wrapped in ReusedGrammar."""
-    return [ReusedGrammar(c) if getattr(c, "name", "") == "grammar" and hasattr(c, "errors_for")
-            and not isinstance(c, ReusedGrammar) else c for c in checks]
+    checks = build_checks() if checks is None else list(checks)
+    if jobs:
+        for check in checks:
+            if check.name == "grammar":
+                check.jobs = jobs
+    return checks
 
 
 def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jobs: int | None, translator=None,
                    reuse: bool = True, line_aligned: bool = False):
-    """check_article on each (name, sources, targets), one after the other.
+    """Check each (name, sources, targets) as one nb/fr article pair through mtqa.pipeline, as
+    `mtqa check` does. With `reuse` the documents go through the pipeline together
+    (Pipeline.check_many): checks with work across documents (Grammalecte, asked once about each
+    distinct French segment, in `jobs` background processes while the other checks run) do it
+    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each."""
+    from mtqa.core.document import Article, Document
+    from mtqa.pipeline import Pipeline
 
-    With `reuse`, Grammalecte is asked once about each distinct French segment of all the
-    documents (see ReusedGrammar), in `jobs` background processes (default: one per CPU)
-    that run while the documents are checked."""
-    checks = list(checks)
-    grammar = None
-    if reuse:
-        checks = reuse_grammar(checks)
-        grammar = next((c for c in checks if isinstance(c, ReusedGrammar)), None)
-        if grammar is not None:
-            grammar.prefetch([t for _, _, t in jobs_spec], jobs or os.cpu_count() or 1)
-    try:
-        return [_check_lines(name, s, t, checks, translator, line_aligned) for name, s, t in jobs_spec]
-    finally:
-        if grammar is not None:
-            grammar.close()
+    pipeline = Pipeline(None, translator, _resolve_checks(checks, jobs))
+    articles = [Article(Document(f"{name}.fr", tuple(targets)), Document(f"{name}.nb", tuple(sources)),
+                        line_aligned=line_aligned) for name, sources, targets in jobs_spec]
+    t0 = time.perf_counter()
+    results = pipeline.check_many(articles) if reuse else [pipeline.check(a) for a in articles]
+    seconds = (time.perf_counter() - t0) / max(1, len(articles))
+    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds) for r in results]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -1239,7 +1154,7 @@ def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str
 
     `reuse`: Grammalecte's answer for a French segment is computed once for all sets, in `jobs`
     background processes (default: one per CPU) while the sets are checked; the flags are
-    exactly those of separate runs (see ReusedGrammar). Results do not depend on `jobs`.
+    exactly those of separate runs (see _run_documents). Results do not depend on `jobs`.
     """
     if min_severity not in SEVERITIES:
         raise ValueError(f"unknown severity {min_severity!r}")
@@ -1271,7 +1186,7 @@ def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str
 
 def read_gold(path: Path | str) -> dict[int, frozenset[str]]:
     """A corpora/gold TSV: line -> flag categories (flawed lines only)."""
-    from mtqa.io import read_text
+    from mtqa.readers import read_text
 
     text, _ = read_text(path)
     rows = text.split("\n")
@@ -1317,7 +1232,8 @@ def evaluate_gold_many(triples: Sequence[tuple], checks=None, min_severity: str 
         beyond = [ln for ln in gold if not 1 <= ln <= len(fr_lines)]
         if beyond:
             raise InputError(f"{gold_path}: line {beyond[0]} is beyond the {len(fr_lines)} lines of {fr_path}")
-        flags, run, skipped, seconds = _check_lines(Path(fr_path).name, nb_lines, fr_lines, checks, translator)
+        flags, run, skipped, seconds = _run_documents([(Path(fr_path).name, nb_lines, fr_lines)], checks, None,
+                                                      translator)[0]
         docs.append(CheckedDocument(Path(fr_path).name, tuple(FLAG_CATEGORIES), len(fr_lines), gold, flags, run,
                                     skipped, seconds, targets={ln: fr_lines[ln - 1] for ln in gold}))
     cats = [c for c in FLAG_CATEGORIES if any(c in labels for d in docs for labels in d.labels.values())
@@ -1359,7 +1275,7 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
 def line_scores(flags: Iterable[LineFlag], n_lines: int, coverage: Sequence[float] | None = None) -> list[float]:
     """mtqa's score of each line: minus the severity-weighted number of its flags
     (info 0, minor 1, major 5, critical 10), plus, when given, the line's lexical coverage
-    (0-1, mtqa.lexicon: the share of content words matched across the two languages), which
+    (0-1, mtqa.text.lexicon: the share of content words matched across the two languages), which
     orders the many lines without flags and weighs less than one minor flag."""
     scores = list(coverage) if coverage is not None else [0.0] * n_lines
     for f in flags:
@@ -1369,7 +1285,7 @@ def line_scores(flags: Iterable[LineFlag], n_lines: int, coverage: Sequence[floa
 
 
 def _mean_coverage(source: str, target: str) -> float:
-    from mtqa.lexicon import coverage
+    from mtqa.text.lexicon import coverage
 
     cov = coverage(source, target)
     return ((cov.source or 0.0) + (cov.target or 0.0)) / 2
@@ -1429,7 +1345,7 @@ def evaluate_systems(flores_dir: Path | str | None = None, checks=None, *, syste
     """Each FLORES French MT output checked against nb.txt; tau-b of mtqa's line score against
     sentence chrF of the line vs the human reference fr.txt. `human` (fr.txt itself) is a baseline
     row (no tau: its chrF is 100 everywhere)."""
-    from mtqa.backtranslation import chrf_signature, sentence_chrf
+    from mtqa.mt.roundtrip import chrf_signature, sentence_chrf
 
     t0 = time.perf_counter()
     flores_dir = Path(flores_dir) if flores_dir is not None else default_flores_dir()

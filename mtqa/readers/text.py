@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mtqa.document import Document
+from mtqa.core.document import Document
 from mtqa.errors import InputError
 
 # Share of control characters (other than tab/newline/CR/FF) beyond which bytes are not text.

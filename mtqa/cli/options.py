@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from mtqa.report import RENDERERS
+
 
 class Device(str, Enum):
     auto = "auto"
@@ -24,3 +26,7 @@ class Severity(str, Enum):
     minor = "minor"
     major = "major"
     critical = "critical"
+
+
+# Report formats of `mtqa check`: one per renderer registered in mtqa.report.RENDERERS.
+Format = Enum("Format", {name: name for name in RENDERERS}, type=str)  # type: ignore[misc]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from mtqa.mt.base import TranslationStats
 from mtqa.errors import MtqaError
 
 logger = logging.getLogger(__name__)
@@ -52,14 +53,6 @@ class ModelError(MtqaError):
 
 
 @dataclass(frozen=True)
-class TranslationStats:
-    """Every non-empty text given to translate() counts once, as a cache hit or as translated."""
-
-    translated: int
-    cache_hits: int
-
-
-@dataclass(frozen=True)
 class ModelLayout:
     """What translate() needs to know about a model directory beyond what CTranslate2 reads."""
 
@@ -82,9 +75,9 @@ def resolve_model_dir(model: str | os.PathLike) -> Path:
         check_model_dir(path)
         return path.resolve()
     try:
-        from mtqa import models
+        from mtqa.mt import models
     except ModuleNotFoundError as exc:
-        if exc.name != "mtqa.models":
+        if exc.name != "mtqa.mt.models":
             raise
         raise ModelError(f"{text}: no such model directory (and this mtqa cannot look up model names)") from None
     path = models.model_path(text)  # MtqaError when unknown or not installed
@@ -126,7 +119,7 @@ def check_model_dir(path: Path) -> None:
 
 def read_manifest(model_dir: Path) -> dict:
     """The directory's mtqa-model.json, or {} when there is none (a broken one is a ModelError)."""
-    from mtqa import models
+    from mtqa.mt import models
 
     try:
         return models.read_manifest(model_dir) or {}
@@ -155,7 +148,7 @@ def read_vocabulary(model_dir: Path) -> list[str]:
 def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
     """Tokenizer files and language tokens for French → Norwegian, from the files present and the manifest.
 
-    The manifest may say how to ask for fr→nb: `directions` as mtqa.models writes them, or
+    The manifest may say how to ask for fr→nb: `directions` as mtqa.mt.models writes them, or
     `src_lang`/`tgt_lang` (NLLB codes). Without it, the files decide, and an OPUS-MT
     vocabulary with a >>nob<< token marks a multi-target model that must be told which
     Norwegian to produce (the Tatoeba fra-nor model otherwise may answer in Nynorsk).
@@ -194,7 +187,7 @@ def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
 
 
 def _sha256_file(path: Path) -> str:
-    from mtqa.models import sha256_file
+    from mtqa.mt.models import sha256_file
 
     return sha256_file(path)
 
@@ -384,6 +377,12 @@ class BackTranslator:
     def stats(self) -> TranslationStats:
         """Counts since this translator was made."""
         return TranslationStats(self._translated, self._cache_hits)
+
+    @property
+    def identity(self) -> dict:
+        """The model and settings its translations depend on (the report's provenance, cache keys)."""
+        return {"backend": "ctranslate2", "model": str(self.model_dir), "model_hash": self.model_hash,
+                "device": self.device, "compute_type": self.compute_type, "beam_size": self.beam_size}
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Norwegian translations of French `texts`, in order; blank texts give ""."""

@@ -3,7 +3,7 @@
 A faithful translation, translated back, shares much of its character n-grams with the
 source (chrF); a mistranslated or garbled one does not. The translator is any object
 with `translate(texts) -> texts`, `score(sources, targets) -> floats` and `stats`
-(mtqa.translate.BackTranslator), so this module stays pure and testable.
+(the mtqa.mt.base.Translator protocol), so this module stays pure and testable.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 
 from sacrebleu.metrics import CHRF
 
-from mtqa.document import Segment
+from mtqa.core.document import Segment
+from mtqa.mt.base import Translator
 
 _CHRF = CHRF()  # chrF2, character 6-grams: sacrebleu's defaults (signature in the report)
 
@@ -48,18 +49,19 @@ class BackTranslation:
                 "chrf_signature": chrf_signature()}
 
 
-def back_translate(segments: Sequence[Segment], translator) -> BackTranslation:
+def back_translate(segments: Sequence[Segment], translator: Translator) -> BackTranslation:
     """Translate every segment back into Norwegian. Furniture is translated too (it is cheap):
     the report shows what "Voir plus" reads as, and the aligner can match it to "Se mer"."""
     wanted = list(segments)
     before = translator.stats
     outputs = translator.translate([s.text for s in wanted])
     after = translator.stats
+    identity = translator.identity
     return BackTranslation(
         texts={s.index: out for s, out in zip(wanted, outputs)},
-        model=str(getattr(translator, "model_dir", translator)),
-        model_hash=getattr(translator, "model_hash", ""),
-        compute_type=getattr(translator, "compute_type", ""),
+        model=str(identity.get("model", "")),
+        model_hash=str(identity.get("model_hash", "")),
+        compute_type=str(identity.get("compute_type", "")),
         translated=after.translated - before.translated,
         cache_hits=after.cache_hits - before.cache_hits,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from mtqa.document import CREDIT, Segment
+from mtqa.core.document import CREDIT, Segment
 
 # How much one observation says about the outlet.
 WEIGHT_CREDIT = 0.6        # "Reporter: … / Dagbladet TV" under a picture or video

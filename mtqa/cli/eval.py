@@ -154,7 +154,7 @@ def eval_cmd(
 ) -> int:
     """Measure the checks: line-level precision, recall and F1 on injected errors (or a gold file),
     the false-positive rate on untouched lines, and (--systems) how flags track chrF on real MT."""
-    from mtqa import evaluate as ev
+    from mtqa import eval as ev
     from mtqa.checks import build_checks
     from mtqa.report import write_atomic
 

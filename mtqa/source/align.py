@@ -8,7 +8,7 @@ lists, in order, wins. The cost of a bead adds up
 * the Gale-Church length cost: how surprising the French character length is
   given the Norwegian one (`LENGTH_RATIO`, `LENGTH_VARIANCE`), plus a prior per
   bead kind;
-* anchor agreement: numbers (canonical values from `mtqa.anchors.find_numbers`)
+* anchor agreement: numbers (canonical values from `mtqa.text.anchors.find_numbers`)
   and @handles/URLs, names (consonant skeletons of `find_names`), cognates
   (first letters of long words), and the punctuation a translation keeps —
   question and exclamation marks, quotes or dash quotes, colons. Shared anchors
@@ -40,7 +40,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from mtqa.anchors import find_names, find_numbers, handles, skeleton, strip_accents
+from mtqa.core.document import Bead
+from mtqa.text.anchors import find_names, find_numbers, handles, skeleton, strip_accents
 
 # --- length model -----------------------------------------------------------
 
@@ -109,19 +110,6 @@ MAX_BAND_CELLS = 12_000_000
 # Cells of the band whose bead costs are computed at once (a block of rows): the search's
 # working memory, apart from one byte a cell for the back-pointers.
 BLOCK_CELLS = 250_000
-
-
-@dataclass(frozen=True)
-class Bead:
-    """A group of consecutive source and target sentences aligned together."""
-
-    source: tuple[int, ...]  # indices into the source sentence list (may be empty)
-    target: tuple[int, ...]  # indices into the target sentence list (may be empty)
-    cost: float
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.source)}-{len(self.target)}"
 
 
 # --- per-sentence features --------------------------------------------------

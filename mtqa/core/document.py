@@ -49,3 +49,28 @@ class Segment:
     kind: str = BODY
     kicker: str = ""
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of consecutive source and target sentences aligned together."""
+
+    source: tuple[int, ...]  # indices into the source sentence list (may be empty)
+    target: tuple[int, ...]  # indices into the target sentence list (may be empty)
+    cost: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.source)}-{len(self.target)}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A French article to check, with its Norwegian source when it is known, or the candidate
+    sources to find it among (retrieval). `line_aligned`: target and source are parallel line by
+    line (an evaluation set), so line N pairs with line N and the aligner is not run."""
+
+    target: Document
+    source: Document | None = None
+    candidates: tuple[Document, ...] = ()
+    line_aligned: bool = False

@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Sequence
 
 from mtqa import __version__
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, InputError, MtqaError
-from mtqa.flags import CATEGORIES, SEVERITIES, SEVERITY_RANK, active, verdict
+from mtqa.core.flags import CATEGORIES, SEVERITIES, SEVERITY_RANK, active, verdict
 
 SUMMARY_VERSION = "1.0"
 STATE_VERSION = 1
@@ -46,10 +46,6 @@ SUMMARY_HTML = "summary.html"
 RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML})
 EXIT_INTERNAL = 3
 
-# Report file extension per format; a format not listed here gets ".<name>". The text report
-# gets a double extension so that a report can never be mistaken for (or replace) an article.
-EXTENSIONS = {"json": ".json", "html": ".html", "junit": ".junit.xml", "sarif": ".sarif", "github": ".github.txt",
-              "csv": ".csv", "text": ".report.txt"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 VERDICT_RANK = {"pass": 0, "fail": 1, "error": 2}
 # Articles a worker takes at a time: Grammalecte is started once per group (its start-up is most
@@ -142,7 +138,7 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
 
 def read_manifest(path: Path) -> list[BatchItem]:
     """The items of a manifest file (JSONL when it ends in .jsonl/.ndjson, else CSV)."""
-    from mtqa.io import read_text
+    from mtqa.readers import read_text
 
     text, _ = read_text(path)
     parse = parse_manifest_jsonl if path.name.lower().endswith(JSONL_SUFFIXES) else parse_manifest_csv
@@ -184,7 +180,10 @@ def collect_inputs(arguments: Sequence[str]) -> list[BatchItem]:
 
 
 def report_extension(fmt: str) -> str:
-    return EXTENSIONS.get(fmt, f".{fmt}")
+    """The file ending of a report in format `fmt` (mtqa.report.RENDERERS)."""
+    from mtqa.report import RENDERERS
+
+    return RENDERERS[fmt].extension
 
 
 def _base_name(target: Path) -> str:
@@ -417,8 +416,15 @@ class WorkerConfig:
     compute_type: str = "auto"
     beam_size: int = 2
     intra_threads: int = 0          # CTranslate2 threads per worker (0: its own choice)
-    candidates: tuple = ()          # retrieval candidates (mtqa.document.Document), read once by the parent
+    candidates: tuple = ()          # retrieval candidates (mtqa.core.document.Document), read once by the parent
     config: object = None           # mtqa.config.Config (check settings, severities, suppressions), or None
+
+    def settings(self):
+        """The run's mtqa.config.Config: the file's, with this batch's command-line options applied."""
+        from mtqa.config import Config
+
+        base = self.config if self.config is not None else Config()
+        return base.override(fail_on=self.fail_on, enable=list(self.enable), disable=list(self.disable))
 
 
 @dataclass(frozen=True)
@@ -428,93 +434,69 @@ class Job:
 
 
 class _Worker:
-    """Per-process state: the checks and the translator, built once and reused for every article."""
+    """Per-process state: one mtqa.pipeline.Pipeline (checks and translator built once) reused for
+    every article; the articles of a group go through it together (Pipeline.check_many), so that
+    checks with work across documents (Grammalecte) do it once per group."""
 
     def __init__(self, config: WorkerConfig):
-        from mtqa.checks import build_checks
+        from mtqa.pipeline import Pipeline
 
         self.config = config
-        if config.config is not None:
-            self.checks = config.config.build_checks(list(config.enable), list(config.disable))
-        else:
-            self.checks = build_checks(list(config.enable), list(config.disable))
-        self.translator = None
+        translator = None
         if config.model:
-            from mtqa.translate import BackTranslator
+            from mtqa.mt.base import load_translator
 
-            self.translator = BackTranslator(config.model, device=config.device, compute_type=config.compute_type,
-                                             beam_size=config.beam_size, intra_threads=config.intra_threads)
+            translator = load_translator(config.model, device=config.device, compute_type=config.compute_type,
+                                         beam_size=config.beam_size, intra_threads=config.intra_threads)
+        self.pipeline = Pipeline(config.settings(), translator)
         self.render = _renderer(config.fmt)
 
-    def prefetch(self, jobs: Sequence[Job]) -> None:
-        """Run the checks that can work on many articles at once (Grammalecte) over these jobs'
-        targets; an article that cannot be read is left to check() to report."""
-        from mtqa.checks.grammar import GrammarCheck
-        from mtqa.io import read_document
-        from mtqa.pipeline import TARGET_LANGUAGE
-        from mtqa.segment import segment_document
+    def check_group(self, jobs: Sequence[Job]) -> list[ArticleOutcome]:
+        """Check these articles together; one that cannot be read or checked becomes an error row."""
+        from mtqa.readers import read_input
 
-        grammar = [c for c in self.checks if isinstance(c, GrammarCheck)]
-        if not grammar:
-            return
-        segments = []
+        items: list = []
         for job in jobs:
             try:
-                segments.extend(segment_document(read_document(job.item.target), TARGET_LANGUAGE))
-            except MtqaError:
-                continue
-        for check in grammar:
-            limit = getattr(check, "max_segments", None)
-            try:
-                # A group too large for one run is left to the articles, each checked on its own.
-                check.prefetch(segments if limit is None or len(segments) <= limit else [])
-            except MtqaError:
-                check.prefetch([])  # each article then runs Grammalecte itself and reports its error
+                items.append(read_input(job.item.target, source=job.item.source,
+                                        candidates=self.config.candidates or None))
+            except Exception as exc:
+                items.append(exc)
+        readable = [i for i in items if not isinstance(i, BaseException)]
+        checked = iter(self.pipeline.check_many(readable, capture=True))
+        return [self._outcome(job, item if isinstance(item, BaseException) else next(checked))
+                for job, item in zip(jobs, items)]
 
-    def check(self, job: Job) -> ArticleOutcome:
-        from mtqa.io import read_document
-        from mtqa.pipeline import check_article
+    def _outcome(self, job: Job, result) -> ArticleOutcome:
         from mtqa.report import write_atomic
 
-        item = job.item
-        target = read_document(item.target)
-        source = read_document(item.source) if item.source is not None else None
-        candidates = None
-        if source is None and self.config.candidates:
-            candidates = [c for c in self.config.candidates if not _same_file(Path(c.path), item.target)]
-        result = check_article(target, source, candidates, self.checks, self.translator)
-        if self.config.config is not None:
-            from mtqa.config import apply_config
+        if isinstance(result, BaseException):
+            return _error_of(job, result)
+        try:
+            write_atomic(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
+        except Exception as exc:
+            return _error_of(job, exc)
+        used = result.source.path if result.source is not None and result.bilingual is None else None
+        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on)
 
-            result = apply_config(result, self.config.config)
-        write_atomic(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
-        used = result.source.path if result.source is not None else None
-        return outcome_from_flags(item, used, job.report, result.flags, self.config.fail_on)
+
+def _error_of(job: Job, exc: BaseException) -> ArticleOutcome:
+    """The error row of an article that could not be checked: input errors as they are, anything
+    else as an internal error (a bug in mtqa; the batch goes on)."""
+    if isinstance(exc, MtqaError):
+        return error_outcome(job.item, str(exc))
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: the batch stops
+        raise exc
+    if os.environ.get("MTQA_DEBUG"):
+        raise exc
+    return error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc} "
+                                   "(set MTQA_DEBUG=1 for the traceback)", internal=True)
 
 
 def _renderer(fmt: str) -> Callable:
-    if fmt == "text":
-        return _render_text
     from mtqa.report import renderer
 
     return renderer(fmt)
-
-
-def _render_text(result, fail_on: str) -> str:
-    from rich.console import Console
-
-    from mtqa.report.terminal import print_report
-
-    console = Console(record=True, width=120, file=io.StringIO())  # recorded, not shown
-    print_report(result, console, fail_on, "info")
-    return console.export_text()
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 _WORKER: _Worker | None = None
@@ -566,8 +548,7 @@ def _worker() -> _Worker:
 def run_chunk(jobs: Sequence[Job]) -> list[ArticleOutcome]:
     """Check a group of articles in this (worker) process."""
     try:
-        _worker().prefetch(jobs)
-        return [run_job(job) for job in jobs]
+        return _worker().check_group(jobs)
     except _Stop as stop:
         os._exit(stop.code)  # not back to the pool's loop, which would take the next task
 
@@ -575,20 +556,6 @@ def run_chunk(jobs: Sequence[Job]) -> list[ArticleOutcome]:
 def chunk_size(articles: int, workers: int) -> int:
     """Articles per task: up to MAX_CHUNK, and at least four tasks per worker."""
     return max(1, min(MAX_CHUNK, articles // (workers * 4)))
-
-
-def run_job(job: Job) -> ArticleOutcome:
-    """Check one article in this process; an article that cannot be checked becomes an error row."""
-    _worker()
-    try:
-        return _WORKER.check(job)
-    except MtqaError as exc:
-        return error_outcome(job.item, str(exc))
-    except Exception as exc:  # a bug on one article must not stop the feed
-        if os.environ.get("MTQA_DEBUG"):
-            raise
-        return error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc} "
-                                       "(set MTQA_DEBUG=1 for the traceback)", internal=True)
 
 
 # ---------------------------------------------------------------- the batch
@@ -660,9 +627,8 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
         if todo:
             init_worker(config)
             for group in chunks:
-                _worker().prefetch([job for job, _ in group])
-                for job, fingerprint in group:
-                    finish(job, fingerprint, run_job(job))
+                for (job, fingerprint), outcome in zip(group, _worker().check_group([job for job, _ in group])):
+                    finish(job, fingerprint, outcome)
     else:
         # Workers are forked (Linux) before the progress display starts its thread.
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))

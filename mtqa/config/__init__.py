@@ -21,9 +21,9 @@ from pathlib import Path
 
 from mtqa.checks import REGISTRY, Check, build_checks
 from mtqa.checks.termbase import Term
-from mtqa.document import KINDS
+from mtqa.core.document import KINDS
 from mtqa.errors import InputError
-from mtqa.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
+from mtqa.core.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
 
 CONFIG_FILE = "mtqa.toml"
 PYPROJECT = "pyproject.toml"
@@ -136,6 +136,13 @@ class Config:
         chosen = list(enable) if enable else list(self.enable)
         dropped = list(disable) if disable else [d for d in self.disable if d not in (enable or ())]
         return chosen, dropped
+
+    def override(self, *, fail_on: str | None = None, min_severity: str | None = None,
+                 enable: list[str] | None = None, disable: list[str] | None = None) -> "Config":
+        """This configuration with the command line's options applied (they win over the file)."""
+        chosen, dropped = self.selection(enable, disable)
+        return replace(self, fail_on=fail_on or self.fail_on, min_severity=min_severity or self.min_severity,
+                       enable=tuple(chosen), disable=tuple(dropped))
 
     def build_checks(self, enable: list[str] | None = None, disable: list[str] | None = None) -> list[Check]:
         """The configured checks, with command-line --enable/--disable taking precedence."""

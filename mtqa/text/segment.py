@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from mtqa import furniture
-from mtqa.document import (
+from mtqa.text import furniture
+from mtqa.core.document import (
     BODY, CAPTION, CREDIT, HASHTAGS, HEADLINE, QUOTE, TEASER, UI, Document, Segment,
 )
 

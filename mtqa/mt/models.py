@@ -484,7 +484,7 @@ def _try_translate(path: Path, manifest: dict, report: VerifyReport) -> None:
     first = directions[0] if isinstance(directions, list) and directions else {}
     sentence = SAMPLE.get(first.get("source") if isinstance(first, dict) else None, SAMPLE["fr"])
     try:
-        from mtqa.translate import BackTranslator
+        from mtqa.mt.ct2 import BackTranslator
     except ImportError:
         BackTranslator = None
     try:
@@ -499,7 +499,7 @@ def _try_translate(path: Path, manifest: dict, report: VerifyReport) -> None:
             import ctranslate2
 
             ctranslate2.Translator(str(path), device="cpu")
-            report.notes.append("loaded with ctranslate2; no test translation (mtqa.translate not available)")
+            report.notes.append("loaded with ctranslate2; no test translation (mtqa.mt.ct2 not available)")
     except Exception as exc:  # noqa: BLE001 - any failure to load is what verify reports
         report.problems.append(f"does not load: {type(exc).__name__}: {' '.join(str(exc).split())}")
 

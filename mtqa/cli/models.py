@@ -53,7 +53,7 @@ def _progress(title: str) -> Iterator:
 @models_app.command("list")
 def list_cmd() -> int:
     """List the known models and those installed, with size and quantization."""
-    from mtqa.models import human_size, list_models, models_dir
+    from mtqa.mt.models import human_size, list_models, models_dir
 
     print(f"# models folder: {models_dir()}")
     for row in list_models():
@@ -73,7 +73,7 @@ def pull_cmd(
     force: Annotated[bool, typer.Option("--force", help="Convert again even when installed.")] = False,
 ) -> int:
     """Download a model from the Hugging Face hub and convert it to CTranslate2 (needs the convert extra)."""
-    from mtqa.models import pull
+    from mtqa.mt.models import pull
 
     with _progress(f"pulling {name}") as report:
         path = pull(name, quantization=quantization.value, revision=revision, force=force, progress=report)
@@ -84,7 +84,7 @@ def pull_cmd(
 @models_app.command("path")
 def path_cmd(name: Annotated[str, typer.Argument(help="Installed model name.", show_default=False)]) -> int:
     """Print the directory of an installed model."""
-    from mtqa.models import model_path
+    from mtqa.mt.models import model_path
 
     print(model_path(name))
     return EXIT_OK
@@ -97,7 +97,7 @@ def verify_cmd(
     no_translate: Annotated[bool, typer.Option("--no-translate", help="Check files and hashes only.")] = False,
 ) -> int:
     """Check a model: files present, hashes match its manifest, it loads and translates a sentence."""
-    from mtqa.models import verify
+    from mtqa.mt.models import verify
 
     report = verify(target, translate=not no_translate)
     print(f"{report.path}: {'ok' if report.ok else 'FAILED'} "
@@ -114,7 +114,7 @@ def verify_cmd(
 @models_app.command("remove")
 def remove_cmd(name: Annotated[str, typer.Argument(help="Installed model name.", show_default=False)]) -> int:
     """Delete an installed model."""
-    from mtqa.models import remove
+    from mtqa.mt.models import remove
 
     path: Path = remove(name)
     print(f"removed {path}")

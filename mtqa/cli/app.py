@@ -6,7 +6,6 @@ Exit status: 0 no flag at or above --fail-on; 1 at least one; 2 usage or input e
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from enum import Enum
@@ -17,9 +16,9 @@ import typer
 from rich.console import Console
 
 from mtqa import __version__
-from mtqa.cli_options import ComputeType, Device, Severity
+from mtqa.cli.options import ComputeType, Device, Format, Severity
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, InputError, MtqaError
-from mtqa.flags import verdict
+from mtqa.core.flags import verdict
 
 EXIT_INTERNAL = 3
 
@@ -32,18 +31,6 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    """Report formats of `mtqa check` (writers registered in mtqa.report.RENDERERS)."""
-    text = "text"
-    json = "json"
-    html = "html"
-    junit = "junit"
-    sarif = "sarif"
-    github = "github"
-    csv = "csv"
-    xliff = "xliff"  # the input XLIFF with mtqa's flags as notes on the units (XLIFF input only)
-
-
 class AlignFormat(str, Enum):
     text = "text"
     json = "json"
@@ -53,10 +40,10 @@ def _load_translator(model: str | None, device, compute_type, beam_size: int):
     """A BackTranslator for --model / MTQA_MODEL, or None (back-translation is then skipped)."""
     if not model:
         return None
-    from mtqa.translate import BackTranslator
+    from mtqa.mt.base import load_translator
 
-    return BackTranslator(model, device=(device or Device.auto).value,
-                          compute_type=(compute_type or ComputeType.auto).value, beam_size=beam_size)
+    return load_translator(model, device=(device or Device.auto).value,
+                           compute_type=(compute_type or ComputeType.auto).value, beam_size=beam_size)
 
 
 def _version(value: bool) -> None:
@@ -72,10 +59,10 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 def _mount_subcommands() -> None:
-    from mtqa.cli_models import models_app
+    from mtqa.cli.models import models_app
 
-    from mtqa.cli_eval import eval_cmd
-    from mtqa.cli_batch import batch_cmd
+    from mtqa.cli.eval import eval_cmd
+    from mtqa.cli.batch import batch_cmd
 
     app.add_typer(models_app, name="models", help="Pull, list, verify and remove translation models.")
     app.command("eval")(eval_cmd)
@@ -125,7 +112,7 @@ def check(
     source: Annotated[Optional[Path], typer.Option("--source", "-s", help="Norwegian source article; skips retrieval.")] = None,
     corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
                                                    "(default: ./corpora when it exists).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format("text"),
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically).")] = None,
     fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Exit 1 when a flag reaches this severity "
                                                         "(default: major, or fail_on of the configuration).",
@@ -146,61 +133,36 @@ def check(
                                                    "or a parent).", show_default=False)] = None,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
-    from mtqa.config import apply_config, load_config
-    from mtqa.bilingual import check_bilingual
-    from mtqa.io import read_document
-    from mtqa.io.bilingual import bilingual_kind, read_bilingual
-    from mtqa.pipeline import check_article
-    from mtqa.retrieve import list_candidates
+    from mtqa.config import load_config
+    from mtqa.pipeline import Pipeline
+    from mtqa.readers import input_format, read_input
+    from mtqa.report import RENDERERS
 
-    settings = load_config(config, Path.cwd())
-    fail = fail_on.value if fail_on is not None else settings.fail_on  # the command line wins
-    shown = min_severity.value if min_severity is not None else settings.min_severity
-    checks = settings.build_checks(_split(enable), _split(disable))
-    kind = bilingual_kind(target)
-    if fmt is Format.xliff and kind != "xliff":
-        raise InputError(f"--format xliff: {target} is not an XLIFF file; only XLIFF input can be annotated")
-    if kind is not None:
-        # A bilingual file pairs its units already: no retrieval, no alignment, no --source.
-        for option, value in (("--source", source), ("--corpus", corpus)):
-            if value is not None:
-                raise InputError(f"{option}: {target} is a bilingual file that holds its own source; drop {option}")
-        doc = read_bilingual(target, kind)
-        translator = _load_translator(model, device, compute_type, beam_size)
-        result = apply_config(check_bilingual(doc, checks, translator), settings)
-    else:
-        target_doc = read_document(target)
-        if source is not None and _same_file(source, target):
-            raise InputError(f"{source}: given as both the article and its source; --source takes the Norwegian "
-                             "original")
-        source_doc = read_document(source) if source is not None else None
-        candidates = None
-        if source_doc is None:
-            folder = corpus if corpus is not None else (Path("corpora") if Path("corpora").is_dir() else None)
-            if corpus is not None and not corpus.is_dir():
-                raise InputError(f"{corpus}: corpus folder does not exist")
-            if folder is not None:
-                paths = [p for p in list_candidates(folder) if not _same_file(p, target)]
-                if corpus is not None and not paths:
-                    raise InputError(f"{corpus}: no Norwegian articles (*.nb.txt or *.txt) in the corpus folder")
-                candidates = [read_document(p) for p in paths]
-        translator = _load_translator(model, device, compute_type, beam_size)
-        result = apply_config(check_article(target_doc, source_doc, candidates, checks, translator), settings)
-    if fmt is not Format.text:
-        from mtqa.report import RENDERERS, renderer
-
-        if fmt.value not in RENDERERS:
-            raise InputError(f"--format {fmt.value}: this report format is not available in this build")
-        _emit(renderer(fmt.value)(result, fail), output, [target, source])
-    else:
+    settings = load_config(config, Path.cwd()).override(
+        fail_on=fail_on.value if fail_on is not None else None,  # the command line wins
+        min_severity=min_severity.value if min_severity is not None else None,
+        enable=_split(enable), disable=_split(disable))
+    fail, shown = settings.fail_on, settings.min_severity
+    pipeline = Pipeline(settings)  # unknown check names and bad options fail before any file is read
+    needs = RENDERERS[fmt.value].needs
+    if needs is not None and input_format(target).name != needs:
+        raise InputError(f"--format {fmt.value}: {target} is not an {needs.upper()} file; only {needs.upper()} "
+                         "input can be annotated")
+    item = read_input(target, source=source, corpus=corpus, default_corpus=Path("corpora"))
+    pipeline.translator = _load_translator(model, device, compute_type, beam_size)
+    result = pipeline.check(item)
+    if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report
 
-        if output is None:
-            print_report(result, Console(), fail, shown)
-        else:
-            console = Console(record=True, width=120, file=io.StringIO())  # recorded, not shown
-            print_report(result, console, fail, shown)
-            _emit(console.export_text(), output, [target, source])
+        print_report(result, Console(), fail, shown)
+    elif fmt.value == "text":
+        from mtqa.report.terminal import render_text
+
+        _emit(render_text(result, fail, shown), output, [target, source])
+    else:
+        from mtqa.report import render
+
+        _emit(render(result, fmt.value), output, [target, source])
     return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
 
 
@@ -222,15 +184,15 @@ def init_cmd(
 def align_cmd(
     source: Annotated[Path, typer.Argument(help="Norwegian source article.", show_default=False)],
     target: Annotated[Path, typer.Argument(help="French translation.", show_default=False)],
-    fmt: Annotated[AlignFormat, typer.Option("--format", "-f", help="Output format.")] = AlignFormat.text,
+    fmt: Annotated[AlignFormat, typer.Option("--format", "-f", help="Output format.")] = AlignFormat("text"),
 ) -> int:
     """Align a source and its translation sentence by sentence and print the beads."""
     import json
 
-    from mtqa.align import align
-    from mtqa.io import read_document
+    from mtqa.source.align import align
+    from mtqa.readers import read_document
     from mtqa.pipeline import SOURCE_LANGUAGE, TARGET_LANGUAGE
-    from mtqa.segment import segment_document
+    from mtqa.text.segment import segment_document
 
     src = segment_document(read_document(source), SOURCE_LANGUAGE)
     tgt = segment_document(read_document(target), TARGET_LANGUAGE)
@@ -262,9 +224,9 @@ def translate_cmd(
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16)] = 2,
 ) -> int:
     """Back-translate a French text into Norwegian, segment by segment (line numbers kept)."""
-    from mtqa.io import read_document
+    from mtqa.readers import read_document
     from mtqa.pipeline import TARGET_LANGUAGE
-    from mtqa.segment import segment_document
+    from mtqa.text.segment import segment_document
 
     if not model:
         raise InputError("no model: pass --model DIR or set MTQA_MODEL (see `mtqa models pull --help`)")

@@ -1,0 +1,1 @@
+"""The source side: provenance from credits, retrieval of the source among candidates, sentence alignment."""

@@ -1,0 +1,1 @@
+"""Text processing: segmentation, page furniture, anchors, language identification, lexicon."""
