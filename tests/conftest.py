@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tiny_model import tiny_model, tiny_nllb_model  # noqa: F401 (pytest fixtures for every test module)
+
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO / "corpora"
 SEED_FR = CORPORA / "fr" / "dagbladet-russland-nekter.fr.txt"

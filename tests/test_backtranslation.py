@@ -13,7 +13,6 @@ from mtqa.pipeline import check_article
 from mtqa.text.segment import segment_document
 
 from conftest import REPO, SEED_FR, SEED_NB
-from tiny_model import tiny_model  # noqa: F401 (fixture)
 
 
 def mtqa(*args, env_extra=None):

@@ -1,6 +1,8 @@
 """The measuring harness: error injection, line-level scores, gold files, Kendall tau, `mtqa eval`."""
 
+import importlib
 import json
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -14,6 +16,8 @@ from mtqa import eval as ev
 from mtqa.checks import build_checks
 from mtqa.checks.grammar import available as grammalecte_available
 from mtqa.errors import InputError
+
+injection = importlib.import_module("mtqa.eval.inject")  # the module (mtqa.eval.inject is the function)
 
 # A small line-aligned nb/fr corpus written for these tests.
 PAIRS = [
@@ -53,7 +57,7 @@ FR = [fr for _, fr in PAIRS]
 @pytest.fixture
 def near(monkeypatch):
     """Donor lines may come from 2 lines away (the test corpus is shorter than MIN_DISTANCE)."""
-    monkeypatch.setattr(ev, "MIN_DISTANCE", 2)
+    monkeypatch.setattr(injection, "MIN_DISTANCE", 2)
 
 
 def tokens(text):
@@ -121,9 +125,9 @@ def test_number_changes_keep_the_format(seed):
 
 
 def test_magnitude_change_keeps_the_separator():
-    changed = ev._change_number(ev._numbers("soit 15 902 euros")[0], ev.random.Random(0))
+    changed = injection._change_number(injection._numbers("soit 15 902 euros")[0], random.Random(0))
     assert changed == ("159 020", "magnitude x10")
-    assert ev._change_number(ev._numbers("12 000")[0], ev.random.Random(0)) == ("1 200", "magnitude /10")
+    assert injection._change_number(injection._numbers("12 000")[0], random.Random(0)) == ("1 200", "magnitude /10")
 
 
 @pytest.mark.usefixtures("near")

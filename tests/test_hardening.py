@@ -27,7 +27,6 @@ import pytest
 
 import conftest
 from conftest import CORPORA, REPO, SEED_FR, SEED_NB
-from tiny_model import tiny_model  # noqa: F401 (pytest fixture)
 
 from mtqa.core.document import Document
 

@@ -20,12 +20,10 @@ import ctranslate2
 import pytest
 import sentencepiece as spm
 
-import mtqa
 from conftest import CORPORA, REPO, SEED_FR, SEED_NB
 from mtqa.errors import EXIT_USAGE, MtqaError
 from mtqa.mt.ct2 import (CACHE_FILE, BackTranslator, ModelError, TranslationStats, model_hash, model_layout,
                             resolve_model_dir)
-from tiny_model import tiny_model, tiny_nllb_model  # noqa: F401 (pytest fixtures)
 
 SEED_LINES = SEED_FR.read_text(encoding="utf-8").splitlines()
 SEED_NB_LINES = SEED_NB.read_text(encoding="utf-8").splitlines()

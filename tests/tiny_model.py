@@ -1,8 +1,6 @@
 """The tiny random CTranslate2 models of scripts/make_tiny_model.py, built once per test session.
 
-Import the fixtures into a test module to use them:
-
-    from tiny_model import tiny_model, tiny_nllb_model  # noqa: F401 (pytest fixtures)
+The fixtures are imported by conftest.py, so every test module can ask for them by name.
 """
 
 from __future__ import annotations

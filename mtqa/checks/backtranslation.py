@@ -4,7 +4,6 @@ hallucination; the forced-decoding score of the source given the French is a sec
 
 from __future__ import annotations
 
-from mtqa.mt.roundtrip import sentence_chrf
 from mtqa.checks.base import Check, CheckInput
 from mtqa.checks.length import length_z
 from mtqa.core.document import NON_CONTENT_KINDS
@@ -40,6 +39,8 @@ class BackTranslationCheck(Check):
     min_source_chars = 20  # chrF of very short strings says little
 
     def run(self, data: CheckInput):
+        from mtqa.mt.roundtrip import sentence_chrf  # mt is the layer above checks
+
         for k, pair in enumerate(data.pairs):
             content = [s for s in pair.target if s.kind not in NON_CONTENT_KINDS and s.index in data.back_translations]
             source = " ".join(s.text for s in pair.source if s.kind not in NON_CONTENT_KINDS)

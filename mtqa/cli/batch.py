@@ -14,7 +14,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from mtqa.cli.options import ComputeType, Device, Severity
+from mtqa.cli.options import (
+    BeamSizeOption, ComputeType, ComputeTypeOption, ConfigOption, Device, DeviceOption, DisableOption, EnableOption,
+    FailOnOption, ModelOption, _split,
+)
 from mtqa.errors import InputError
 
 
@@ -88,21 +91,14 @@ def batch_cmd(
                                          "(same files, mtqa version and settings).")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Format of the per-article reports (json, or any "
                                      "format of `mtqa check --format`).")] = "json",
-    fail_on: Annotated[Optional[Severity], typer.Option(
-        "--fail-on", help="An article fails when a flag reaches this severity [default: major, or fail_on of "
-                          "the configuration]", show_default=False)] = None,
-    enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
-    disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", envvar="MTQA_MODEL",
-                                                 help="Back-translation model: a CTranslate2 directory or a pulled "
-                                                      "model name (env MTQA_MODEL); loaded once per worker.")] = None,
-    device: Annotated[Device, typer.Option("--device", help="Where to run the model.")] = Device.auto,
-    compute_type: Annotated[ComputeType, typer.Option("--compute-type",
-                                                           help="Model precision.")] = ComputeType.auto,
-    beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")] = 2,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file [default: mtqa.toml, "
-                                                        "or pyproject.toml with [tool.mtqa], in the current folder "
-                                                        "or a parent]", show_default=False)] = None,
+    fail_on: FailOnOption = None,
+    enable: EnableOption = None,
+    disable: DisableOption = None,
+    model: ModelOption = None,
+    device: DeviceOption = Device.auto,
+    compute_type: ComputeTypeOption = ComputeType.auto,
+    beam_size: BeamSizeOption = 2,
+    config_file: ConfigOption = None,
 ) -> int:
     """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
 
@@ -111,7 +107,6 @@ def batch_cmd(
     checked) or a usage/manifest error, 3 internal error.
     """
     from mtqa import batch
-    from mtqa.cli.app import _split
     from mtqa.config import load_config
     from mtqa.readers import input_format, read_document
     from mtqa.report import RENDERERS

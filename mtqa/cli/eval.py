@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import time
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,18 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mtqa.cli.options import DisableOption, EnableOption, Severity, _split
 from mtqa.errors import EXIT_OK, InputError
-
-
-class EvalSeverity(str, Enum):
-    info = "info"
-    minor = "minor"
-    major = "major"
-    critical = "critical"
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
@@ -140,13 +129,13 @@ def eval_cmd(
                                                        "of injected errors (repeatable).")] = None,
     fr: Annotated[Optional[Path], typer.Option("--fr", help="French file of --gold (default: corpora/fr/<stem>.fr.txt).")] = None,
     nb: Annotated[Optional[Path], typer.Option("--nb", help="Norwegian source of --gold (default: corpora/nb/<stem>.nb.txt).")] = None,
-    min_severity: Annotated[EvalSeverity, typer.Option("--min-severity", help="A flag counts when at least this "
-                                                       "severity (the major view is shown too).")] = EvalSeverity.minor,
+    min_severity: Annotated[Severity, typer.Option("--min-severity", help="A flag counts when at least this "
+                                                       "severity (the major view is shown too).")] = Severity.minor,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results to FILE (atomically).")] = None,
     systems: Annotated[bool, typer.Option("--systems", help="Also check the four FLORES MT outputs: flags per "
                                           "category, Kendall tau-b against sentence chrF.")] = False,
-    enable: Annotated[Optional[list[str]], typer.Option("--enable", help="Run only these checks (comma-separated).")] = None,
-    disable: Annotated[Optional[list[str]], typer.Option("--disable", help="Skip these checks (comma-separated).")] = None,
+    enable: EnableOption = None,
+    disable: DisableOption = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel Grammalecte processes "
                                                 "(default: one per CPU; results do not depend on it).")] = None,
     aligner: Annotated[bool, typer.Option("--aligner", help="Align each injected set with mtqa's aligner instead "

@@ -1,0 +1,289 @@
+"""Running a batch: worker processes, each with one Pipeline, and `run_batch`.
+
+`run_batch` checks the articles whose report is not current in-process (jobs=1) or in a pool of
+worker processes, each of which builds the checks and loads the translation model once
+(`init_worker`) and takes the articles a few at a time, running Grammalecte once per group
+(`run_chunk`); workers write the reports themselves (atomically), the parent records each
+finished article in OUTDIR/.mtqa-batch.json (atomically) so an interrupted batch resumes. An
+article that cannot be checked becomes an "error" row; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from mtqa.batch.plan import (
+    STATE_FILE, SUMMARY_HTML, SUMMARY_JSON, _fingerprint, is_current, load_state, render_state, report_names,
+    settings_hash, state_entry,
+)
+from mtqa.batch.summary import (
+    ArticleOutcome, error_outcome, outcome_from_flags, rank_outcomes, render_summary_html, render_summary_json,
+    summary_dict,
+)
+from mtqa.errors import MtqaError
+from mtqa.readers.manifest import BatchItem
+
+# Articles a worker takes at a time: Grammalecte is started once per group (its start-up is most
+# of the CPU time of a short article), while groups stay small enough to share out evenly.
+MAX_CHUNK = 8
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker needs to check articles; given once to each worker process."""
+
+    outdir: str
+    fmt: str
+    fail_on: str
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    model: str | None = None
+    device: str = "auto"
+    compute_type: str = "auto"
+    beam_size: int = 2
+    intra_threads: int = 0          # CTranslate2 threads per worker (0: its own choice)
+    candidates: tuple = ()          # retrieval candidates (mtqa.core.document.Document), read once by the parent
+    config: object = None           # mtqa.config.Config (check settings, severities, suppressions), or None
+
+    def settings(self):
+        """The run's mtqa.config.Config: the file's, with this batch's command-line options applied."""
+        from mtqa.config import Config
+
+        base = self.config if self.config is not None else Config()
+        return base.override(fail_on=self.fail_on, enable=list(self.enable), disable=list(self.disable))
+
+
+@dataclass(frozen=True)
+class Job:
+    item: BatchItem
+    report: str
+
+
+class _Worker:
+    """Per-process state: one mtqa.pipeline.Pipeline (checks and translator built once) reused for
+    every article; the articles of a group go through it together (Pipeline.check_many), so that
+    checks with work across documents (Grammalecte) do it once per group."""
+
+    def __init__(self, config: WorkerConfig):
+        from mtqa.pipeline import Pipeline
+
+        self.config = config
+        translator = None
+        if config.model:
+            from mtqa.mt.base import load_translator
+
+            translator = load_translator(config.model, device=config.device, compute_type=config.compute_type,
+                                         beam_size=config.beam_size, intra_threads=config.intra_threads)
+        self.pipeline = Pipeline(config.settings(), translator)
+        self.render = _renderer(config.fmt)
+
+    def check_group(self, jobs: Sequence[Job]) -> list[ArticleOutcome]:
+        """Check these articles together; one that cannot be read or checked becomes an error row."""
+        from mtqa.readers import read_input
+
+        items: list = []
+        for job in jobs:
+            try:
+                items.append(read_input(job.item.target, source=job.item.source,
+                                        candidates=self.config.candidates or None))
+            except Exception as exc:
+                items.append(exc)
+        readable = [i for i in items if not isinstance(i, BaseException)]
+        checked = iter(self.pipeline.check_many(readable, capture=True))
+        return [self._outcome(job, item if isinstance(item, BaseException) else next(checked))
+                for job, item in zip(jobs, items)]
+
+    def _outcome(self, job: Job, result) -> ArticleOutcome:
+        from mtqa.report import write_atomic
+
+        if isinstance(result, BaseException):
+            return _error_of(job, result)
+        try:
+            write_atomic(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
+        except Exception as exc:
+            return _error_of(job, exc)
+        used = result.source.path if result.source is not None and result.bilingual is None else None
+        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on)
+
+
+def _error_of(job: Job, exc: BaseException) -> ArticleOutcome:
+    """The error row of an article that could not be checked: input errors as they are, anything
+    else as an internal error (a bug in mtqa; the batch goes on)."""
+    if isinstance(exc, MtqaError):
+        return error_outcome(job.item, str(exc))
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: the batch stops
+        raise exc
+    if os.environ.get("MTQA_DEBUG"):
+        raise exc
+    return error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc} "
+                                   "(set MTQA_DEBUG=1 for the traceback)", internal=True)
+
+
+def _renderer(fmt: str) -> Callable:
+    from mtqa.report import renderer
+
+    return renderer(fmt)
+
+
+_WORKER: _Worker | None = None
+_WORKER_ERROR: str | None = None
+
+
+def init_worker(config: WorkerConfig) -> None:
+    """Pool initializer: build the checks and load the model once for this process."""
+    global _WORKER, _WORKER_ERROR
+    try:
+        _WORKER, _WORKER_ERROR = _Worker(config), None
+    except MtqaError as exc:
+        _WORKER, _WORKER_ERROR = None, str(exc)
+    except Exception as exc:  # reported by the first task, as one line, instead of a broken pool
+        if os.environ.get("MTQA_DEBUG"):
+            raise
+        _WORKER, _WORKER_ERROR = None, f"batch worker failed to start: {type(exc).__name__}: {exc}"
+
+
+class _Stop(SystemExit):
+    """Raised in a pool worker by SIGTERM: unwinds the article at hand (removing a report's
+    temporary file, stopping Grammalecte and removing its folder), then the worker exits."""
+
+
+def _stop(signum, frame):
+    raise _Stop(128 + signum)
+
+
+def _init_pool_worker(config: WorkerConfig) -> None:
+    """Initializer of a pool worker: Ctrl-C is the parent's to handle; the parent stops the
+    workers with SIGTERM, which unwinds cleanly (_Stop)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    init_worker(config)
+
+
+class WorkerFailed(MtqaError):
+    """A worker could not start (the model did not load...): the whole batch stops."""
+
+
+def _worker() -> _Worker:
+    if _WORKER is None:
+        raise WorkerFailed(_WORKER_ERROR or "batch worker not initialised")
+    return _WORKER
+
+
+def run_chunk(jobs: Sequence[Job]) -> list[ArticleOutcome]:
+    """Check a group of articles in this (worker) process."""
+    try:
+        return _worker().check_group(jobs)
+    except _Stop as stop:
+        os._exit(stop.code)  # not back to the pool's loop, which would take the next task
+
+
+def chunk_size(articles: int, workers: int) -> int:
+    """Articles per task: up to MAX_CHUNK, and at least four tasks per worker."""
+    return max(1, min(MAX_CHUNK, articles // (workers * 4)))
+
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[ArticleOutcome]
+    skipped: int                  # articles whose report was current (--resume)
+    summary: dict
+
+
+
+def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, *, jobs: int, resume: bool,
+              chunk: int | None = None,
+              on_start: Callable[[int, int], None] = lambda total, skipped: None,
+              on_done: Callable[[ArticleOutcome, bool], None] = lambda outcome, skipped: None,
+              on_warning: Callable[[str], None] = lambda message: None) -> BatchResult:
+    """Check `items` into config.outdir and write summary.json and summary.html there.
+
+    on_start(total, skipped) is called once the workers are started; on_done(outcome, skipped)
+    after each article (skipped: its report was current and it was not checked again). `chunk`:
+    articles per task (default chunk_size()); the output does not depend on it.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from mtqa.report import write_atomic
+
+    outdir = Path(config.outdir)
+    names = report_names(items, config.fmt)
+    settings_id = settings_hash(settings)
+    recorded, warning = load_state(outdir)
+    if warning and resume:
+        on_warning(warning)
+    state = dict(recorded)
+
+    done: list[ArticleOutcome] = []
+    current: list[ArticleOutcome] = []
+    todo: list[tuple[Job, dict]] = []
+    for item, name in zip(items, names):
+        fingerprint = _fingerprint(item, name, settings_id)
+        entry = recorded.get(item.key)
+        if resume and is_current(entry, fingerprint, outdir):
+            current.append(ArticleOutcome.from_dict(entry["outcome"]))
+        else:
+            todo.append((Job(item, name), fingerprint))
+
+    def finish(job: Job, fingerprint: dict, outcome: ArticleOutcome) -> None:
+        previous = (state.get(job.item.key) or {}).get("outcome") or {}
+        if outcome.verdict == "error" and previous.get("report") == job.report:
+            # The report this batch wrote earlier no longer describes the article.
+            (outdir / job.report).unlink(missing_ok=True)
+        state[job.item.key] = state_entry(fingerprint, outcome)
+        write_atomic(outdir / STATE_FILE, render_state(state))
+        done.append(outcome)
+        on_done(outcome, False)
+
+    workers = max(1, min(jobs, len(todo)))
+    size = chunk or chunk_size(len(todo), workers)
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    if workers == 1:
+        on_start(len(items), len(current))
+        for outcome in current:
+            on_done(outcome, True)
+        if todo:
+            init_worker(config)
+            for group in chunks:
+                for (job, fingerprint), outcome in zip(group, _worker().check_group([job for job, _ in group])):
+                    finish(job, fingerprint, outcome)
+    else:
+        # Workers are forked (Linux) before the progress display starts its thread.
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
+        try:
+            futures = {pool.submit(run_chunk, [job for job, _ in group]): group for group in chunks}
+            on_start(len(items), len(current))
+            for outcome in current:
+                on_done(outcome, True)
+            for future in as_completed(futures):
+                group = futures[future]
+                try:
+                    outcomes = future.result()
+                except MtqaError:
+                    raise
+                except Exception as exc:  # the worker process died (killed, out of memory)
+                    if os.environ.get("MTQA_DEBUG"):
+                        raise
+                    outcomes = [error_outcome(job.item, f"internal error: {type(exc).__name__}: {exc}",
+                                              internal=True) for job, _ in group]
+                for (job, fingerprint), outcome in zip(group, outcomes):
+                    finish(job, fingerprint, outcome)
+        except BaseException:  # Ctrl-C, or a worker that could not start: stop the others now
+            processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+    outcomes = current + done
+    summary = summary_dict(outcomes, config.fail_on)
+    write_atomic(outdir / SUMMARY_JSON, render_summary_json(summary))
+    write_atomic(outdir / SUMMARY_HTML, render_summary_html(summary))
+    return BatchResult(rank_outcomes(outcomes), len(current), summary)

@@ -1,0 +1,81 @@
+"""Running documents through mtqa.pipeline, as `mtqa check` does, and keeping what the scoring needs.
+
+`_run_documents` checks each (name, Norwegian lines, French lines) as one article pair through a
+`mtqa.pipeline.Pipeline` (together, so that Grammalecte's work is done once across documents);
+`CheckedDocument` holds a document's flags (`LineFlag`) with its line labels.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from mtqa.core.flags import SEVERITY_RANK
+
+@dataclass(frozen=True)
+class LineFlag:
+    line: int
+    category: str
+    severity: str
+    check: str
+    message: str
+
+
+@dataclass
+class CheckedDocument:
+    """One checked document with its line labels: what the scoring needs."""
+
+    name: str
+    scope: tuple[str, ...]                 # label categories measured on this document
+    n_lines: int
+    labels: dict[int, frozenset[str]]      # line -> label categories (damaged / flawed lines only)
+    flags: list[LineFlag]
+    checks_run: list[str]
+    checks_skipped: dict[str, str]
+    seconds: float
+    notes: dict[int, str] = field(default_factory=dict)
+    targets: dict[int, str] = field(default_factory=dict)     # labelled lines: the checked French
+    originals: dict[int, str] = field(default_factory=dict)   # labelled lines: the French before injection
+
+    def line_flags(self, threshold: str) -> dict[int, list[LineFlag]]:
+        out: dict[int, list[LineFlag]] = {}
+        for f in self.flags:
+            if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]:
+                out.setdefault(f.line, []).append(f)
+        return out
+
+
+def _line_flags(result) -> list[LineFlag]:
+    return [LineFlag(f.line, f.category, f.severity, f.check, f.message) for f in result.flags]
+
+
+def _resolve_checks(checks, jobs: int | None = None):
+    """The checks to measure (default: every default check); `jobs` sets the grammar check's
+    parallel Grammalecte processes (results do not depend on it)."""
+    from mtqa.checks import build_checks
+
+    checks = build_checks() if checks is None else list(checks)
+    if jobs:
+        for check in checks:
+            if check.name == "grammar":
+                check.jobs = jobs
+    return checks
+
+
+def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jobs: int | None, translator=None,
+                   reuse: bool = True, line_aligned: bool = False):
+    """Check each (name, sources, targets) as one nb/fr article pair through mtqa.pipeline, as
+    `mtqa check` does. With `reuse` the documents go through the pipeline together
+    (Pipeline.check_many): checks with work across documents (Grammalecte, asked once about each
+    distinct French segment, in `jobs` background processes while the other checks run) do it
+    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each."""
+    from mtqa.core.document import Article, Document
+    from mtqa.pipeline import Pipeline
+
+    pipeline = Pipeline(None, translator, _resolve_checks(checks, jobs))
+    articles = [Article(Document(f"{name}.fr", tuple(targets)), Document(f"{name}.nb", tuple(sources)),
+                        line_aligned=line_aligned) for name, sources, targets in jobs_spec]
+    t0 = time.perf_counter()
+    results = pipeline.check_many(articles) if reuse else [pipeline.check(a) for a in articles]
+    seconds = (time.perf_counter() - t0) / max(1, len(articles))
+    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds) for r in results]

@@ -1,0 +1,140 @@
+"""Batch inputs: a manifest file (CSV or JSONL) or folders and glob patterns, as BatchItems.
+
+`read_manifest` reads a CSV with a header naming `target` and `source` columns, or JSONL objects
+with those keys (paths relative to the manifest's folder; missing files are errors of the
+manifest, file:line); `collect_inputs` expands folders and glob patterns named on the command
+line. A `BatchItem` is one French target with its Norwegian source when it is known.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from mtqa.errors import InputError
+from mtqa.readers.text import read_text
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One article of the batch: the French target, and its Norwegian source when it is known
+    (None: found by retrieval among the --corpus articles)."""
+
+    target: Path
+    source: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """Identifies the item in the state file."""
+        return json.dumps([str(self.target), None if self.source is None else str(self.source)], ensure_ascii=False)
+
+
+def _resolve(base: Path, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else base / p
+
+
+def _checked_item(where: str, base: Path, target: str, source: str | None) -> BatchItem:
+    """A manifest row as a BatchItem; missing files are an error of the manifest (file:line)."""
+    if not target.strip():
+        raise InputError(f"{where}: empty target")
+    item = BatchItem(_resolve(base, target.strip()),
+                     _resolve(base, source.strip()) if source and source.strip() else None)
+    for role, path in (("target", item.target), ("source", item.source)):
+        if path is None:
+            continue
+        if not path.exists():
+            raise InputError(f"{where}: {role} {path}: no such file")
+        if path.is_dir():
+            raise InputError(f"{where}: {role} {path}: is a directory, expected a text file")
+    return item
+
+
+def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
+    """Rows of a CSV manifest whose header names a `target` column (and usually `source`).
+
+    Other columns are ignored; paths are relative to `base` (the manifest's folder)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    columns = [c.strip().lower() for c in header or []]
+    if "target" not in columns:
+        raise InputError(f"{name}:1: no 'target' column in the header (expected a header line like target,source)")
+    t_col = columns.index("target")
+    s_col = columns.index("source") if "source" in columns else None
+    items = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"{name}:{reader.line_num}"
+        if len(row) <= t_col:
+            raise InputError(f"{where}: no target (expected {len(columns)} columns, got {len(row)})")
+        source = row[s_col] if s_col is not None and s_col < len(row) else None
+        items.append(_checked_item(where, base, row[t_col], source))
+    return items
+
+
+def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
+    """Lines of a JSONL manifest: objects with "target" and optional "source" (null or "": retrieval)."""
+    items = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{n}"
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: expected a JSON object with \"target\" and \"source\"")
+        target, source = row.get("target"), row.get("source")
+        if not isinstance(target, str):
+            raise InputError(f"{where}: no \"target\" string")
+        if source is not None and not isinstance(source, str):
+            raise InputError(f"{where}: \"source\" must be a string or null")
+        items.append(_checked_item(where, base, target, source))
+    return items
+
+
+def read_manifest(path: Path) -> list[BatchItem]:
+    """The items of a manifest file (JSONL when it ends in .jsonl/.ndjson, else CSV)."""
+    text, _ = read_text(path)
+    parse = parse_manifest_jsonl if path.name.lower().endswith(JSONL_SUFFIXES) else parse_manifest_csv
+    items = parse(text, str(path), path.parent)
+    if not items:
+        raise InputError(f"{path}: no articles listed")
+    return items
+
+
+def _folder_articles(folder: Path) -> list[Path]:
+    files = sorted(p for p in folder.glob("*.fr.txt") if p.is_file())
+    return files or sorted(p for p in folder.glob("*.txt") if p.is_file())
+
+
+def collect_inputs(arguments: Sequence[str]) -> list[BatchItem]:
+    """Targets named on the command line: a folder gives its *.fr.txt files (every *.txt file
+    when there is none), a glob pattern its matching files (expanded here, so quoting works the
+    same in every shell), each sorted; a file is taken as it is. Duplicates are dropped."""
+    paths: list[Path] = []
+    for arg in arguments:
+        p = Path(arg)
+        if p.is_dir():
+            found = _folder_articles(p)
+            if not found:
+                raise InputError(f"{arg}: no *.fr.txt or *.txt files in this folder")
+        elif p.is_file():
+            found = [p]
+        elif glob.has_magic(arg):
+            found = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if not found:
+                raise InputError(f"{arg}: no file matches this pattern")
+        else:
+            raise InputError(f"{arg}: no such file or folder")
+        paths.extend(found)
+    return [BatchItem(p) for p in dict.fromkeys(paths)]
