@@ -454,4 +454,6 @@ def test_flores_evaluate_a_slice(flores):
 
 
 def test_default_flores_dir_is_beside_the_repository():
-    assert ev.default_flores_dir() == Path(ev.__file__).resolve().parents[1].parent / "shared/data/flores200-dev"
+    from conftest import REPO
+
+    assert ev.default_flores_dir() == REPO.parent / "shared" / "data" / "flores200-dev"

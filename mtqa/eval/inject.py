@@ -52,7 +52,7 @@ MIN_DISTANCE = 10           # donor lines (hallucination, addition, names) come 
 
 def default_flores_dir() -> Path:
     """`<parent of the mtqa repository>/shared/data/flores200-dev`."""
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200-dev"
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data" / "flores200-dev"  # mtqa/eval/inject.py
 
 
 # --------------------------------------------------------------------------- data
