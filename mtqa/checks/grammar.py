@@ -241,10 +241,11 @@ class GrammarCheck(Check):
             "help": "drop matches that underline a capitalised name or acronym"})
         skip_kinds: tuple[SegmentKind, ...] = field(default=(HASHTAGS, UI, CREDIT), metadata={
             "help": "segment kinds never checked"})
-        # Not from a configuration file: which program mtqa runs is the machine's business
-        # (MTQA_GRAMMALECTE names another default), not a checked-in file's.
+        # Not from a configuration file: which program mtqa runs is the machine's business, not
+        # that of a file checked in with the articles.
         executable: str = field(default=DEFAULT_EXECUTABLE, metadata={
-            "help": "name on PATH or full path of grammalecte-cli", "config": False})
+            "help": "name on PATH or full path of grammalecte-cli; the MTQA_GRAMMALECTE environment variable "
+                    "names another", "config": False})
         timeout: float = field(default=600, metadata={
             "help": "seconds allowed for the one Grammalecte run of a document", "min": 0.0})
         # Grammalecte takes about 6 ms a segment, and time growing with the square of a sentence's

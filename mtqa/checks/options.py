@@ -193,7 +193,7 @@ def _scalar(key: str, hint, value, setting: Setting | None = None):
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _Bad(f"{key} must be an integer, not {value!r}")
-        return _bounded(key, value, setting)
+        return _bounded(key, value, value, setting)
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _Bad(f"{key} must be a number, not {value!r}")
@@ -203,7 +203,7 @@ def _scalar(key: str, hint, value, setting: Setting | None = None):
             number = math.inf
         if not math.isfinite(number):
             raise _Bad(f"{key} = {value!r}: not a finite number")
-        return _bounded(key, number, setting)
+        return _bounded(key, number, value, setting)
     if hint is str:
         if not isinstance(value, str):
             raise _Bad(f"{key} must be a string, not {value!r}")
@@ -211,12 +211,12 @@ def _scalar(key: str, hint, value, setting: Setting | None = None):
     raise TypeError(f"setting {key!r}: no configuration form for type {hint!r}")
 
 
-def _bounded(key: str, number, setting: Setting | None):
+def _bounded(key: str, number, given, setting: Setting | None):
     if setting is not None:
         if setting.minimum is not None and number < setting.minimum:
-            raise _Bad(f"{key} = {number!r}: must be at least {setting.minimum}")
+            raise _Bad(f"{key} = {given!r}: must be at least {setting.minimum:g}")
         if setting.maximum is not None and number > setting.maximum:
-            raise _Bad(f"{key} = {number!r}: must be at most {setting.maximum}")
+            raise _Bad(f"{key} = {given!r}: must be at most {setting.maximum:g}")
     return number
 
 
@@ -262,10 +262,9 @@ def coerce(check_cls, key: str, value, where: str = CONFIG_FILE):
     known = {s.name: s for s in settings_of(check_cls)}
     setting = known.get(key)
     if setting is None:
-        data = {s.name for s in settings_of(check_cls, include_data=True) if not s.config}
+        data = {s.name: s for s in settings_of(check_cls, include_data=True) if not s.config}
         if key in data:
-            raise _fail(where, section, f"{key} cannot be set in a configuration file "
-                                        f"(known: {', '.join(sorted(known))})")
+            raise _fail(where, section, f"{key} cannot be set in a configuration file: {data[key].help}")
         raise _fail(where, section, f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
     try:
         return _from_toml(setting, value, section)
@@ -290,7 +289,8 @@ def check_values(options) -> None:
             _within(setting.name, "value", value, _value_choices(item))
         elif mapping is not None:
             _within(setting.name, "key", dict(value), _value_choices(mapping[0]))
-            _within(setting.name, "value", dict(value).values(), _value_choices(mapping[1]))
+            for k, v in dict(value).items():
+                _within(f"{setting.name}.{k}", "value", (v,), _value_choices(mapping[1]))
         else:
             _within(setting.name, "value", (value,), _value_choices(hint))
 
