@@ -235,7 +235,7 @@ class Pipeline:
         untranslated = next((c for c in self.checks if c.name == UNTRANSLATED_CHECK), None)
         if untranslated is not None:
             for i in p.empty_units:
-                out.append(Flag(check=untranslated.name, category=UNTRANSLATED, severity=untranslated.severity,
+                out.append(Flag(check=untranslated.name, category=UNTRANSLATED, severity=untranslated.options.severity,
                                 line=i + 1, message="no translation: the unit's target is empty",
                                 text="", source_text=p.source_lines[i], evidence={"target": "empty"},
                                 unit=ids[i]))

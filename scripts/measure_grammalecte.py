@@ -176,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             out.append("")
 
     # ---- GrammarCheck as configured -------------------------------------------------------------
-    out.append(f"### mtqa GrammarCheck, default configuration (groups {', '.join(check.groups)}; "
-               f"severity {dict(check.group_severity)})")
+    out.append(f"### mtqa GrammarCheck, default configuration (groups {', '.join(check.options.groups)}; "
+               f"severity {dict(check.options.group_severity)})")
     out.append("")
     rows = []
     check_flags: dict[str, list] = {}
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         check_flags[name] = flags
         major = {f.line for f in flags if at_least(f.severity, "major")}
         anyf = {f.line for f in flags}
-        same = anyf == {i for i, errs in enumerate(raw[name], 1) if any(e.group in check.groups for e in errs)}
+        same = anyf == {i for i, errs in enumerate(raw[name], 1) if any(e.group in check.options.groups for e in errs)}
         rows.append([short(name), len(lines), f"{len(major)} ({pct(len(major), len(lines))} %)",
                      f"{len(anyf)} ({pct(len(anyf), len(lines))} %)", "yes" if same else "**no**",
                      f"{times[name][0]:.1f} / {times[name][1]:.1f}", f"{wall:.1f} / {cpu:.1f}"])

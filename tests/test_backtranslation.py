@@ -22,7 +22,7 @@ def mtqa(*args, env_extra=None):
                           cwd=REPO, env=env, timeout=300)
 
 
-def test_check_with_model_back_translates_every_segment_and_caches(tiny_model, tmp_path):
+def test_check_with_model_back_translates_every_segment_and_caches(tiny_model, tmp_path):  # noqa: F811 (fixture)
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     first = mtqa("check", SEED_FR, "--source", SEED_NB, "--model", tiny_model, "-f", "json", env_extra=env)
     assert first.returncode == 1, first.stderr
@@ -42,7 +42,7 @@ def test_check_with_model_back_translates_every_segment_and_caches(tiny_model, t
     assert second["segments"] == segments and second["flags"] == report["flags"]
 
 
-def test_model_from_environment_variable(tiny_model, tmp_path):
+def test_model_from_environment_variable(tiny_model, tmp_path):  # noqa: F811 (fixture)
     proc = mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json",
                 env_extra={"MTQA_MODEL": str(tiny_model), "XDG_CACHE_HOME": str(tmp_path)})
     assert json.loads(proc.stdout)["summary"]["backtranslation"]["skipped"] is False
@@ -58,7 +58,7 @@ def test_without_model_says_once_how_to_enable_it():
 
 
 @pytest.mark.parametrize("breakage", ["missing-model-bin", "missing-spm", "empty", "not-a-dir"])
-def test_broken_model_directory_is_one_clear_line(tiny_model, tmp_path, breakage):
+def test_broken_model_directory_is_one_clear_line(tiny_model, tmp_path, breakage):  # noqa: F811 (fixture)
     import shutil
 
     broken = tmp_path / "model"
@@ -82,7 +82,7 @@ def test_models_pull_without_hub_is_one_line_exit_2():
     assert "cannot reach the Hugging Face hub" in err and "ct2-transformers-converter" in err
 
 
-def test_translate_command_prints_line_numbers(tiny_model, tmp_path):
+def test_translate_command_prints_line_numbers(tiny_model, tmp_path):  # noqa: F811 (fixture)
     proc = mtqa("translate", SEED_FR, "--model", tiny_model, env_extra={"XDG_CACHE_HOME": str(tmp_path)})
     assert proc.returncode == 0
     first = proc.stdout.splitlines()[0].split("\t")

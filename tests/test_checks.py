@@ -27,6 +27,18 @@ def test_unknown_check_and_option_are_refused():
         build_checks(["nope"])
     with pytest.raises(ValueError, match="no option"):
         build_checks(options={"numbers": {"colour": 1}})
+    for identity in ("name", "category", "needs_source"):  # a check's identity is not a setting
+        with pytest.raises(ValueError, match=f"no option {identity!r}"):
+            build_checks(options={"numbers": {identity: "x"}})
+
+
+def test_settings_reach_the_check_code():
+    nb, fr = ["Strømmen gikk for 25 000 husstander i går."], ["Le courant a été coupé pour des foyers hier."]
+    assert [f.severity for f in run("numbers", nb, fr)] == ["minor"]
+    (check,) = build_checks(["numbers"], options={"numbers": {"one_sided_severity": "info"}})
+    assert check.options.one_sided_severity == "info" and check.options.severity == "major"
+    result = check_article(Document("fr", tuple(fr)), Document("nb", tuple(nb)), checks=[check])
+    assert [f.severity for f in result.flags] == ["info"]
 
 
 @pytest.mark.parametrize("nb, fr", [

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
@@ -17,8 +18,8 @@ from conftest import REPO
 from mtqa.checks import REGISTRY, Check, build_checks
 from mtqa.checks.length import LengthCheck
 from mtqa.cli import main
-from mtqa.config import (Config, apply_config, default_config_text, find_config, load_config, parse_config,
-                         settable)
+from mtqa.checks.options import settings_of
+from mtqa.config import Config, apply_config, default_config_text, find_config, load_config, parse_config
 from mtqa.core.document import Document
 from mtqa.errors import InputError
 from mtqa.core.flags import segment_hash
@@ -164,9 +165,11 @@ minor_below = 40.5
 severity = "minor"
 """))
     checks = {c.name: c for c in config.build_checks()}
-    assert checks["length"].omission_z == 1.0 and isinstance(checks["length"].omission_z, float)
-    assert checks["length"].min_difference == 5 and checks["length"].addition_z == LengthCheck.addition_z
-    assert (checks["back-translation"].major_below, checks["back-translation"].minor_below) == (25.0, 40.5)
+    length = checks["length"].options
+    assert length.omission_z == 1.0 and isinstance(length.omission_z, float)
+    assert length.min_difference == 5 and length.addition_z == LengthCheck.Options().addition_z
+    bt = checks["back-translation"].options
+    assert (bt.major_below, bt.minor_below) == (25.0, 40.5)
     flags = flags_of(NUMBERS_FR[0], NUMBERS_NB[0], config)
     assert [(f.check, f.severity) for f in flags] == [("numbers", "minor")]
 
@@ -175,8 +178,11 @@ def test_a_setting_unset_by_default_takes_the_type_its_annotation_names(monkeypa
     class Probe(Check):
         """A probe."""
         name = "probe"
-        limit: float | None = None  # unset: a learnt value
-        label: str | None = None
+
+        @dataclass(frozen=True)
+        class Options(Check.Options):
+            limit: float | None = field(default=None, metadata={"help": "unset: a learnt value"})
+            label: str | None = field(default=None, metadata={"help": "a label"})
 
     monkeypatch.setitem(REGISTRY, "probe", Probe)
     config = parse_config({"checks": {"probe": {"limit": 1, "label": "x"}}})
@@ -317,9 +323,11 @@ def test_init_writes_a_default_that_loads_back_to_the_built_in_defaults(project,
             loaded.suppress) == ("major", "info", (), (), {}, (), ())
     for name, cls in REGISTRY.items():  # every setting is written, after a line explaining it
         table = text.split(f"[checks.{name}]\n")[1].split("\n[")[0]
-        for key, default in settable(cls).items():
-            written = f"# {key} = (not set by default)" if default is None else f"{key} = "
-            assert re.search(rf"# \S[^\n]+\n{re.escape(written)}", table), (name, key)
+        for setting in settings_of(cls):
+            key = setting.name
+            written = f"# {key} = (not set by default)" if setting.default is None else f"{key} = "
+            assert re.search(rf"# {re.escape(setting.help[:30])}[^\n]*\n(# [^\n]+\n)*{re.escape(written)}",
+                             table), (name, key)
     assert "kamp" in text and "combat" in text and "[[suppress]]" in text
 
 
@@ -353,9 +361,13 @@ def test_init_refuses_to_overwrite_without_force(project, capsys):
     ('fail_on = "major"\n[checks\n', r"^mtqa: error: mtqa\.toml: invalid TOML: .*\(at line 2, column \d+\)$"),
     ("colour = 'red'\n", r"^mtqa: error: mtqa\.toml: unknown setting 'colour' \(known: checks, fail_on, "),
     ("[checks.length]\nfoo = 1\n", r"^mtqa: error: mtqa\.toml: \[checks\.length\] unknown setting 'foo' "
-                                   rf"\(known: {', '.join(sorted(settable(LengthCheck)))}\)$"),
+                                   rf"\(known: {', '.join(sorted(s.name for s in settings_of(LengthCheck)))}\)$"),
     ("[checks.length]\nomission_z = 'high'\n", r"\[checks\.length\] omission_z must be a number"),
     ("[checks.untranslated]\nmin_words = 2.5\n", r"\[checks\.untranslated\] min_words must be an integer"),
+    ("[checks.length]\nomission_z = nan\n", r"\[checks\.length\] omission_z = nan: not a finite number$"),
+    ("[checks.length]\naddition_z = 1e309\n", r"\[checks\.length\] addition_z = inf: not a finite number$"),
+    ("[checks.numbers]\ncategory = 'style/kicker'\n", r"\[checks\.numbers\] unknown setting 'category'"),
+    ("[checks.grammar]\nexecutable = '/bin/sh'\n", r"\[checks\.grammar\] executable cannot be set in a configuration"),
     ("[checks.kicker]\nseverity = 'severe'\n", r"\[checks\.kicker\] severity = 'severe': not a severity"),
     ("[checks.grammar]\ngroups = ['grammar', 'style']\n", r"groups: unknown value 'style'"),
     ("[checks.nope]\nseverity = 'minor'\n", r"\[checks\] unknown check 'nope'"),

@@ -49,7 +49,7 @@ class NoModelCalls:
 
 # ---------------------------------------------------------------- translating
 
-def test_translates_the_seed_article(tiny_model):
+def test_translates_the_seed_article(tiny_model):  # noqa: F811 (fixture)
     bt = make(tiny_model)
     assert bt.model_dir == tiny_model.resolve()
     assert bt.layout.family == "marian" and bt.layout.source_prefix == () and bt.layout.target_prefix == ()
@@ -62,7 +62,7 @@ def test_translates_the_seed_article(tiny_model):
     assert bt.stats == TranslationStats(translated=len(SEED_LINES), cache_hits=0)
 
 
-def test_translation_is_what_ctranslate2_gives_for_marian_tokens(tiny_model):
+def test_translation_is_what_ctranslate2_gives_for_marian_tokens(tiny_model):  # noqa: F811 (fixture)
     """The Marian conventions: source pieces + "</s>", beam search, target.spm decoding."""
     bt = make(tiny_model, compute_type="float32")
     source = spm.SentencePieceProcessor(model_file=str(tiny_model / "source.spm"))
@@ -73,18 +73,18 @@ def test_translation_is_what_ctranslate2_gives_for_marian_tokens(tiny_model):
     assert bt.translate(SEED_LINES[:5]) == [target.decode(r.hypotheses[0]) for r in results]
 
 
-def test_output_is_deterministic_across_translators(tiny_model):
+def test_output_is_deterministic_across_translators(tiny_model):  # noqa: F811 (fixture)
     assert make(tiny_model).translate(ALL_FR) == make(tiny_model).translate(ALL_FR)
 
 
-def test_batch_size_does_not_change_the_output(tiny_model):
+def test_batch_size_does_not_change_the_output(tiny_model):  # noqa: F811 (fixture)
     small = make(tiny_model, max_batch_tokens=64).translate(ALL_FR)
     large = make(tiny_model, max_batch_tokens=4096).translate(ALL_FR)
     assert small == large
     assert make(tiny_model).translate(ALL_FR[3:4]) == small[3:4]  # alone, as in a batch
 
 
-def test_blank_texts_pass_through_and_are_not_counted(tiny_model):
+def test_blank_texts_pass_through_and_are_not_counted(tiny_model):  # noqa: F811 (fixture)
     bt = make(tiny_model)
     out = bt.translate(["", SEED_LINES[0], "   ", SEED_LINES[0]])
     assert out[0] == "" and out[2] == ""
@@ -93,7 +93,7 @@ def test_blank_texts_pass_through_and_are_not_counted(tiny_model):
     assert bt.translate([]) == []
 
 
-def test_max_decoding_length_bounds_the_output(tiny_model):
+def test_max_decoding_length_bounds_the_output(tiny_model):  # noqa: F811 (fixture)
     # Greedy decoding cut after 3 pieces is the start of greedy decoding left alone.
     short = make(tiny_model, max_decoding_length=3, beam_size=1).translate(SEED_LINES)
     full = make(tiny_model, beam_size=1).translate(SEED_LINES)
@@ -102,13 +102,13 @@ def test_max_decoding_length_bounds_the_output(tiny_model):
 
 
 @pytest.mark.parametrize("compute_type", ["int8", "float32"])
-def test_int8_and_float32_load_on_cpu(tiny_model, compute_type):
+def test_int8_and_float32_load_on_cpu(tiny_model, compute_type):  # noqa: F811 (fixture)
     bt = make(tiny_model, compute_type=compute_type)
     assert bt.compute_type == compute_type
     assert all(bt.translate(SEED_LINES[:3]))
 
 
-def test_unsupported_compute_type_and_device_are_user_errors(tiny_model):
+def test_unsupported_compute_type_and_device_are_user_errors(tiny_model):  # noqa: F811 (fixture)
     with pytest.raises(MtqaError, match="compute type float16 is not supported on cpu"):
         make(tiny_model, compute_type="float16")
     with pytest.raises(MtqaError, match="unknown device"):
@@ -117,7 +117,7 @@ def test_unsupported_compute_type_and_device_are_user_errors(tiny_model):
 
 # ---------------------------------------------------------------- the disk cache
 
-def test_second_run_over_the_same_cache_translates_nothing(tiny_model, tmp_path):
+def test_second_run_over_the_same_cache_translates_nothing(tiny_model, tmp_path):  # noqa: F811 (fixture)
     first = make(tiny_model, cache_dir=tmp_path)
     expected = first.translate(SEED_LINES)
     assert (tmp_path / CACHE_FILE).is_file()
@@ -129,7 +129,7 @@ def test_second_run_over_the_same_cache_translates_nothing(tiny_model, tmp_path)
     assert second.stats == TranslationStats(translated=0, cache_hits=len(SEED_LINES))
 
 
-def test_cache_serves_the_known_and_translates_the_new(tiny_model, tmp_path):
+def test_cache_serves_the_known_and_translates_the_new(tiny_model, tmp_path):  # noqa: F811 (fixture)
     make(tiny_model, cache_dir=tmp_path).translate(SEED_LINES[:10])
     bt = make(tiny_model, cache_dir=tmp_path)
     out = bt.translate(SEED_LINES)
@@ -138,14 +138,14 @@ def test_cache_serves_the_known_and_translates_the_new(tiny_model, tmp_path):
 
 
 @pytest.mark.parametrize("change", [{"beam_size": 1}, {"max_decoding_length": 50}, {"compute_type": "float32"}])
-def test_cache_key_covers_the_decoding_settings(tiny_model, tmp_path, change):
+def test_cache_key_covers_the_decoding_settings(tiny_model, tmp_path, change):  # noqa: F811 (fixture)
     make(tiny_model, cache_dir=tmp_path).translate(SEED_LINES[:4])
     bt = make(tiny_model, cache_dir=tmp_path, **change)
     bt.translate(SEED_LINES[:4])
     assert bt.stats == TranslationStats(translated=4, cache_hits=0)
 
 
-def test_a_corrupt_cache_file_is_replaced_with_one_warning(tiny_model, tmp_path, caplog):
+def test_a_corrupt_cache_file_is_replaced_with_one_warning(tiny_model, tmp_path, caplog):  # noqa: F811 (fixture)
     (tmp_path / CACHE_FILE).write_bytes(b"this is not a database\n" * 100)
     bt = make(tiny_model, cache_dir=tmp_path)
     with caplog.at_level(logging.WARNING, logger="mtqa.mt.ct2"):
@@ -160,7 +160,7 @@ def test_a_corrupt_cache_file_is_replaced_with_one_warning(tiny_model, tmp_path,
     assert again.translate(SEED_LINES) == out
 
 
-def test_an_unusable_cache_directory_only_warns(tiny_model, tmp_path, caplog):
+def test_an_unusable_cache_directory_only_warns(tiny_model, tmp_path, caplog):  # noqa: F811 (fixture)
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be")
     bt = make(tiny_model, cache_dir=blocker)
@@ -171,7 +171,7 @@ def test_an_unusable_cache_directory_only_warns(tiny_model, tmp_path, caplog):
     assert bt.stats == TranslationStats(translated=6, cache_hits=0)
 
 
-def test_default_cache_is_in_the_user_cache_dir(tiny_model, tmp_path, monkeypatch):
+def test_default_cache_is_in_the_user_cache_dir(tiny_model, tmp_path, monkeypatch):  # noqa: F811 (fixture)
     monkeypatch.setattr("mtqa.mt.ct2.default_cache_dir", lambda: tmp_path / "user-cache")
     make(tiny_model, cache_dir=None).translate(SEED_LINES[:2])
     assert (tmp_path / "user-cache" / CACHE_FILE).is_file()
@@ -179,7 +179,7 @@ def test_default_cache_is_in_the_user_cache_dir(tiny_model, tmp_path, monkeypatc
 
 # ---------------------------------------------------------------- scoring
 
-def test_score_is_finite_negative_and_deterministic(tiny_model):
+def test_score_is_finite_negative_and_deterministic(tiny_model):  # noqa: F811 (fixture)
     bt = make(tiny_model)
     n = min(len(SEED_LINES), len(SEED_NB_LINES))
     scores = bt.score(SEED_LINES[:n], SEED_NB_LINES[:n])
@@ -190,7 +190,7 @@ def test_score_is_finite_negative_and_deterministic(tiny_model):
     assert bt.stats == TranslationStats(0, 0)  # scores are neither cached nor counted
 
 
-def test_score_is_the_mean_log_probability_per_target_token(tiny_model):
+def test_score_is_the_mean_log_probability_per_target_token(tiny_model):  # noqa: F811 (fixture)
     bt = make(tiny_model, compute_type="float32")
     source = spm.SentencePieceProcessor(model_file=str(tiny_model / "source.spm"))
     target = spm.SentencePieceProcessor(model_file=str(tiny_model / "target.spm"))
@@ -202,7 +202,7 @@ def test_score_is_the_mean_log_probability_per_target_token(tiny_model):
     assert bt.score([SEED_LINES[0]], [SEED_NB_LINES[0]]) == [pytest.approx(mean)]
 
 
-def test_score_checks_its_arguments(tiny_model):
+def test_score_checks_its_arguments(tiny_model):  # noqa: F811 (fixture)
     bt = make(tiny_model)
     assert bt.score([], []) == []
     with pytest.raises(ValueError):
@@ -212,7 +212,7 @@ def test_score_checks_its_arguments(tiny_model):
 
 # ---------------------------------------------------------------- NLLB layout
 
-def test_nllb_layout_uses_language_tokens(tiny_nllb_model):
+def test_nllb_layout_uses_language_tokens(tiny_nllb_model):  # noqa: F811 (fixture)
     bt = make(tiny_nllb_model, compute_type="float32")
     assert bt.layout.family == "nllb"
     assert bt.layout.source_prefix == ("fra_Latn",) and bt.layout.target_prefix == ("nob_Latn",)
@@ -228,7 +228,7 @@ def test_nllb_layout_uses_language_tokens(tiny_nllb_model):
     assert all(math.isfinite(s) and s < 0 for s in scores)
 
 
-def test_nllb_layout_is_detected_from_the_files(tiny_nllb_model, tmp_path):
+def test_nllb_layout_is_detected_from_the_files(tiny_nllb_model, tmp_path):  # noqa: F811 (fixture)
     model = shutil.copytree(tiny_nllb_model, tmp_path / "nllb")
     (model / "mtqa-model.json").unlink()
     layout = model_layout(model)
@@ -236,7 +236,7 @@ def test_nllb_layout_is_detected_from_the_files(tiny_nllb_model, tmp_path):
     assert make(model).translate(SEED_LINES[:2]) == make(tiny_nllb_model).translate(SEED_LINES[:2])
 
 
-def test_manifest_src_lang_and_tgt_lang_override_nllb_codes(tiny_nllb_model, tmp_path):
+def test_manifest_src_lang_and_tgt_lang_override_nllb_codes(tiny_nllb_model, tmp_path):  # noqa: F811 (fixture)
     model = shutil.copytree(tiny_nllb_model, tmp_path / "nllb")
     (model / "mtqa-model.json").write_text(json.dumps({"src_lang": "fra_Latn", "tgt_lang": "nno_Latn"}))
     with pytest.raises(ModelError, match="nno_Latn is not in the vocabulary"):
@@ -259,7 +259,7 @@ def test_manifest_directions_choose_the_prefixes(tmp_path):
 
 # ---------------------------------------------------------------- broken models and names
 
-def _broken(tiny_model: Path, tmp_path: Path, case: str) -> Path:
+def _broken(tiny_model: Path, tmp_path: Path, case: str) -> Path:  # noqa: F811 (fixture)
     model = tmp_path / "model"
     if case == "missing":
         return model
@@ -297,7 +297,7 @@ def _broken(tiny_model: Path, tmp_path: Path, case: str) -> Path:
     ("garbage source.spm", r"cannot load the SentencePiece models in .*model"),
     ("bad manifest", r"mtqa-model.json: unreadable manifest"),
 ])
-def test_broken_model_directories_raise_model_error(tiny_model, tmp_path, case, message):
+def test_broken_model_directories_raise_model_error(tiny_model, tmp_path, case, message):  # noqa: F811 (fixture)
     model = _broken(tiny_model, tmp_path, case)
     with pytest.raises(ModelError, match=message) as info:
         make(model)
@@ -305,7 +305,7 @@ def test_broken_model_directories_raise_model_error(tiny_model, tmp_path, case, 
     assert "\n" not in str(info.value)
 
 
-def test_a_directory_without_spm_files_names_both_layouts(tiny_model, tmp_path):
+def test_a_directory_without_spm_files_names_both_layouts(tiny_model, tmp_path):  # noqa: F811 (fixture)
     model = shutil.copytree(tiny_model, tmp_path / "model")
     (model / "source.spm").unlink()
     (model / "target.spm").unlink()
@@ -313,7 +313,7 @@ def test_a_directory_without_spm_files_names_both_layouts(tiny_model, tmp_path):
         resolve_model_dir(model)
 
 
-def test_a_model_name_is_looked_up_in_mtqa_models(tiny_model, monkeypatch):
+def test_a_model_name_is_looked_up_in_mtqa_models(tiny_model, monkeypatch):  # noqa: F811 (fixture)
     from mtqa.mt import models
 
     def model_path(name: str) -> Path:
@@ -338,7 +338,7 @@ def test_a_model_name_without_mtqa_models_is_a_clear_error(monkeypatch):
 
 # ---------------------------------------------------------------- model hash
 
-def test_model_hash_follows_the_content_and_may_come_from_the_manifest(tiny_model, tmp_path):
+def test_model_hash_follows_the_content_and_may_come_from_the_manifest(tiny_model, tmp_path):  # noqa: F811 (fixture)
     model = shutil.copytree(tiny_model, tmp_path / "model")
     computed = model_hash(model)
     assert computed == model_hash(tiny_model)
@@ -357,7 +357,7 @@ def test_model_hash_follows_the_content_and_may_come_from_the_manifest(tiny_mode
 
 # ---------------------------------------------------------------- the build script
 
-def test_make_tiny_model_script(tmp_path, tiny_model):
+def test_make_tiny_model_script(tmp_path, tiny_model):  # noqa: F811 (fixture)
     out = tmp_path / "tiny"
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "make_tiny_model.py"), str(out)],
                           capture_output=True, text=True, timeout=120)

@@ -1,13 +1,14 @@
 """The registry of checks: every check mtqa knows, by name, in report order.
 
 Each check is a small class with one signature (`run(CheckInput) -> Flags`), a docstring
-saying what it catches, and a name users enable, disable and configure.
+saying what it catches, a name users enable, disable and configure, and the settings it declares
+(its frozen `Options` dataclass, read by mtqa.checks.options).
 """
 
 from __future__ import annotations
 
 from mtqa.checks.backtranslation import BackTranslationCheck
-from mtqa.checks.base import AlignedPair, Check, CheckInput
+from mtqa.checks.base import AlignedPair, Check, CheckInput, Options
 from mtqa.checks.consistency import ConsistencyCheck
 from mtqa.checks.coverage import LexicalCoverageCheck
 from mtqa.checks.entities import NamedEntityCheck
@@ -34,21 +35,31 @@ REGISTRY: dict[str, type[Check]] = {
 
 
 def build_checks(enable: list[str] | None = None, disable: list[str] | None = None,
-                 options: dict[str, dict] | None = None) -> list[Check]:
+                 options: dict[str, dict | Options] | None = None) -> list[Check]:
     """Instantiate the selected checks. Unknown names raise ValueError (a usage error).
 
-    `options` maps a check name to attribute overrides (configuration). A check with `enabled_by`
-    (termbase) is in the default selection only when that option is set; naming it in `enable`
-    selects it anyway, and it then says why it cannot run.
+    `options` maps a check name to the settings that differ from its declared defaults, by name
+    (configuration; data such as the termbase's terms too), or to a complete Options of that check.
+    A check with `enabled_by` (termbase) is in the default selection only when that setting is
+    given and not empty; naming it in `enable` selects it anyway, and it then says why it cannot run.
     """
     options = options or {}
     for name in (enable or []) + (disable or []) + list(options):
         if name not in REGISTRY:
             raise ValueError(f"unknown check {name!r}; known checks: {', '.join(REGISTRY)}")
+
+    def given(name: str, key: str):
+        value = options.get(name, {})
+        return getattr(value, key, None) if isinstance(value, Options) else value.get(key)
+
     names = list(enable) if enable else [n for n in REGISTRY
-                                         if not REGISTRY[n].enabled_by or options.get(n, {}).get(REGISTRY[n].enabled_by)]
+                                         if not REGISTRY[n].enabled_by or given(n, REGISTRY[n].enabled_by)]
     names = [n for n in names if n not in set(disable or [])]
-    return [REGISTRY[n](**options.get(n, {})) for n in names]
+    out = []
+    for name in names:
+        value = options.get(name, {})
+        out.append(REGISTRY[name](value) if isinstance(value, Options) else REGISTRY[name](**value))
+    return out
 
 
-__all__ = ["AlignedPair", "Check", "CheckInput", "REGISTRY", "build_checks"]
+__all__ = ["AlignedPair", "Check", "CheckInput", "Options", "REGISTRY", "build_checks"]

@@ -1,17 +1,25 @@
 """What every check is: a named unit that turns aligned segments into flags.
 
 A check never reads files or prints. It gets a CheckInput and yields Flags.
-Options are class attributes; `Check(**options)` overrides them (configuration).
+
+Identity is class attributes (name, category, needs_source, needs_model, enabled_by, and the
+docstring that says what the check catches). Settings are a frozen dataclass the check declares,
+`Check.Options` (a subclass of `Options` below): every tuning value with its type, default and one
+line of help. `Check(**overrides)` builds `self.options` from those defaults; the check's code reads
+`self.options.x`. Configuration (mtqa.config), `mtqa init` and `mtqa checks` read the same
+declarations (mtqa.checks.options), so a configuration file can set a setting and nothing else.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, Sequence
+from typing import ClassVar, Iterable, Sequence
 
+from mtqa.checks.options import check_values, settings_of
 from mtqa.core.document import HASHTAGS, UI, Segment
-from mtqa.core.flags import Flag
+from mtqa.core.flags import Flag, Severity
 
 
 @dataclass(frozen=True)
@@ -66,21 +74,52 @@ class CheckInput:
         return pair.source_text if pair else ""
 
 
+@dataclass(frozen=True)
+class Options:
+    """The settings every check has. A check declares its own as a frozen subclass, `Options`,
+    nested in its class: `field(default=..., metadata={"help": "one line"})` for each, choices as
+    `Literal[...]` or an enum, `metadata={"config": False}` for data a configuration file must not
+    set, `metadata={"min": ..., "max": ...}` for numeric bounds."""
+
+    severity: Severity = field(default=Severity.MAJOR, metadata={"help": "severity of this check's flags"})
+
+    def __post_init__(self) -> None:
+        check_values(self)
+
+
 class Check:
-    """Base class. Subclasses set name, category, severity and implement run()."""
+    """Base class. Subclasses set name and category, declare their Options and implement run()."""
 
-    name: str = ""
-    category: str = ""
-    severity: str = "major"
-    needs_source: bool = False
-    needs_model: bool = False   # needs back-translations (a translation model)
-    enabled_by: str = ""        # an option that must be set for the check to run unless named in --enable
+    name: ClassVar[str] = ""
+    category: ClassVar[str] = ""
+    needs_source: ClassVar[bool] = False
+    needs_model: ClassVar[bool] = False   # needs back-translations (a translation model)
+    enabled_by: ClassVar[str] = ""        # a setting that must be set for the check to run unless named in --enable
+    Options: ClassVar[type[Options]] = Options
 
-    def __init__(self, **options):
-        for key, value in options.items():
-            if not hasattr(type(self), key):
-                raise ValueError(f"check {self.name!r} has no option {key!r}")
-            setattr(self, key, value)
+    def __init__(self, options: Options | None = None, **overrides) -> None:
+        """`options`: a complete Options of this check (default: its declared defaults);
+        `overrides`: settings to change in it, by name. Unknown names raise ValueError."""
+        declared = type(self).Options
+        if options is None:
+            options = declared()
+        elif not isinstance(options, declared):
+            raise TypeError(f"check {self.name!r} takes {declared.__qualname__}, not {type(options).__qualname__}")
+        known = [s.name for s in settings_of(declared, include_data=True)]
+        for key in overrides:
+            if key not in known:
+                raise ValueError(f"check {self.name!r} has no option {key!r} (known: {', '.join(known)})")
+        if overrides:
+            try:
+                options = dataclasses.replace(options, **overrides)
+            except ValueError as exc:
+                raise ValueError(f"check {self.name!r}: {exc}") from None
+        self.options = options
+
+    @property
+    def severity(self) -> str:
+        """The default severity of this check's flags (its `severity` setting)."""
+        return self.options.severity
 
     @property
     def description(self) -> str:
@@ -111,7 +150,7 @@ class Check:
         return Flag(
             check=self.name,
             category=category or self.category,
-            severity=severity or self.severity,
+            severity=severity or self.options.severity,
             line=seg.line,
             message=message,
             text=seg.text,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.flags import TERMINOLOGY
+from mtqa.core.flags import TERMINOLOGY, Severity
 
 # Long sentences repeat rarely and legitimately vary; short strings (labels, buttons) should not.
 MAX_WORDS = 6
@@ -21,8 +22,11 @@ class ConsistencyCheck(Check):
 
     name = "consistency"
     category = TERMINOLOGY
-    severity = "minor"
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
 
     def run(self, data: CheckInput):
         renderings: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))

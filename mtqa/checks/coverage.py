@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -68,32 +69,44 @@ class LexicalCoverageCheck(Check):
     category = MISTRANSLATION
     severity = "major"
     needs_source = True
-    min_words = 4             # content words on each side before coverage means anything
-    # Mean share of matched words on the two sides. 1 % of FLORES human pairs fall below 0.13 and
-    # 90 % of mismatched pairs below 0.08; a chance match or two in a short unrelated sentence
-    # lifts it above (the omission/addition model may still catch it; back-translation will).
-    unrelated_below = 0.07
-    omission_threshold = None   # None: the model's own threshold (coverage-model.json)
-    addition_threshold = None
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        min_words: int = field(default=4, metadata={
+            "help": "content words needed on each side before coverage means anything", "min": 0})
+        # Mean share of matched words on the two sides. 1 % of FLORES human pairs fall below 0.13 and
+        # 90 % of mismatched pairs below 0.08; a chance match or two in a short unrelated sentence
+        # lifts it above (the omission/addition model may still catch it; back-translation will).
+        unrelated_below: float = field(default=0.07, metadata={
+            "help": "mean share of content words matched below which a pair is unrelated (major)",
+            "min": 0.0, "max": 1.0})
+        # None: the model's own threshold (coverage-model.json)
+        omission_threshold: float | None = field(default=None, metadata={
+            "help": "omission probability (0-1) at which a pair is flagged; unset: the fitted model's threshold "
+                    "(coverage-model.json)", "min": 0.0, "max": 1.0})
+        addition_threshold: float | None = field(default=None, metadata={
+            "help": "addition probability (0-1) at which a pair is flagged; unset: the fitted model's threshold "
+                    "(coverage-model.json)", "min": 0.0, "max": 1.0})
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
             source, target = pair.source_text, pair.target_text
             cov = coverage(source, target)
-            if len(cov.source_words) < self.min_words or len(cov.target_words) < self.min_words:
+            if len(cov.source_words) < self.options.min_words or len(cov.target_words) < self.options.min_words:
                 continue
             seg = pair.target[0]
             mean = ((cov.source or 0.0) + (cov.target or 0.0)) / 2
             evidence = {"source_coverage": round(cov.source or 0.0, 3), "target_coverage": round(cov.target or 0.0, 3)}
-            if mean < self.unrelated_below:
+            if mean < self.options.unrelated_below:
                 yield self.flag(seg, f"translation shares almost no words with its source "
                                      f"({mean:.0%} of content words matched): unrelated or garbled text",
                                 source_text=source, evidence=evidence)
                 continue
             x = features(cov, source, target)
             p_omit, p_add = probability("omission", x), probability("addition", x)
-            omit_at = self.omission_threshold if self.omission_threshold is not None else model()["omission"]["threshold"]
-            add_at = self.addition_threshold if self.addition_threshold is not None else model()["addition"]["threshold"]
+            omit_at, add_at = self.options.omission_threshold, self.options.addition_threshold
+            omit_at = omit_at if omit_at is not None else model()["omission"]["threshold"]
+            add_at = add_at if add_at is not None else model()["addition"]["threshold"]
             if p_omit >= omit_at and p_omit >= p_add:
                 runs = cov.unmatched_runs("source", 2)
                 missing = [source[a:b] for a, b in runs]

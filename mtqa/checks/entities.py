@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from mtqa.text.anchors import find_names, strip_accents
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import CREDIT, Segment
-from mtqa.core.flags import NAMED_ENTITY
+from mtqa.core.flags import NAMED_ENTITY, Severity
 from mtqa.source.provenance import find_outlets
 
 # Russian/Ukrainian names reach French and Norwegian by different transliterations.
@@ -242,12 +243,22 @@ class NamedEntityCheck(Check):
 
     name = "named-entity"
     category = NAMED_ENTITY
-    severity = "major"           # an organisation/outlet/brand name altered
-    altered_severity = "minor"   # other names spelt differently (Stewart -> Steward)
-    gallicised_severity = "info" # French ending/accents or a common noun (Sevilla -> Séville, University -> université)
-    missing_severity = "info"    # names are often rendered by a description or a pronoun
-    acronym_severity = "minor"   # a source acronym missing and another in the translation
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MAJOR, metadata={
+            "help": "an organisation, outlet or brand name altered"})
+        altered_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "another name spelt differently (Stewart -> Steward)"})
+        # French ending/accents or a common noun (Sevilla -> Séville, University -> université)
+        gallicised_severity: Severity = field(default=Severity.INFO, metadata={
+            "help": "a French form, accents or a common noun (Sevilla -> Séville)"})
+        # names are often rendered by a description or a pronoun
+        missing_severity: Severity = field(default=Severity.INFO, metadata={
+            "help": "a name with no similar word in the translation (often a pronoun)"})
+        acronym_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a source acronym missing and another in the translation"})
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
@@ -274,11 +285,11 @@ class NamedEntityCheck(Check):
                         i = seg.text.find(word)
                         must_keep = _must_keep(src_seg, found.start, name)
                         if must_keep:
-                            severity, why = self.severity, "names of organisations, outlets and brands are not translated"
+                            severity, why = self.options.severity, "names of organisations, outlets and brands are not translated"
                         elif gallicised(name, word):
-                            severity, why = self.gallicised_severity, "a French form not known as the accepted one"
+                            severity, why = self.options.gallicised_severity, "a French form not known as the accepted one"
                         else:
-                            severity, why = self.altered_severity, "spelling differs from the source"
+                            severity, why = self.options.altered_severity, "spelling differs from the source"
                         yield self.flag(seg, f"name {name!r} altered to {word!r}: {why}",
                                         source_text=pair.source_text, severity=severity,
                                         evidence={"source_name": name, "target_word": word,
@@ -299,11 +310,11 @@ class NamedEntityCheck(Check):
                             yield self.flag(seg, f"name {name!r} replaced by {found_t.text!r}"
                                             + (" (a French acronym?)" if acronyms else ""),
                                             source_text=pair.source_text,
-                                            severity=self.acronym_severity if acronyms else self.severity,
+                                            severity=self.options.acronym_severity if acronyms else self.options.severity,
                                             evidence={"source_name": name, "target_name": found_t.text},
                                             span=(seg.start + found_t.start, seg.start + found_t.end))
                         elif len(name) >= 4:
                             yield self.flag(pair.target[0], f"name {name!r} not found in the translation",
-                                            source_text=pair.source_text, severity=self.missing_severity,
+                                            source_text=pair.source_text, severity=self.options.missing_severity,
                                             evidence={"source_name": name, "closest_word": word,
                                                       "similarity": round(ratio, 3)})

@@ -3,10 +3,12 @@ teaser links to other articles, hashtag lines and all-caps caption kickers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from mtqa.text import furniture
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import CAPTION, CREDIT, HASHTAGS, HEADLINE, TEASER, UI
-from mtqa.core.flags import BOILERPLATE, KICKER
+from mtqa.core.flags import BOILERPLATE, KICKER, Severity
 
 
 class InterfaceTextCheck(Check):
@@ -14,7 +16,10 @@ class InterfaceTextCheck(Check):
 
     name = "interface-text"
     category = BOILERPLATE
-    severity = "major"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        """Only the base setting: severity (major)."""
 
     def run(self, data: CheckInput):
         for seg in data.target:
@@ -32,8 +37,12 @@ class CreditCheck(Check):
 
     name = "credits"
     category = BOILERPLATE
-    severity = "major"
-    caption_severity = "minor"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MAJOR, metadata={"help": "a credit glued to a paragraph of body text"})
+        caption_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a credit under a caption (the page had a picture there)"})
 
     def run(self, data: CheckInput):
         caption_lines = {s.line for s in data.target if s.kind == CAPTION}
@@ -42,7 +51,7 @@ class CreditCheck(Check):
                 continue
             if seg.line in caption_lines or all(s.kind in (CREDIT, UI) for s in data.target if s.line == seg.line):
                 yield self.flag(seg, "caption credit carried into the article text",
-                                source_text=data.source_text_for(seg), severity=self.caption_severity)
+                                source_text=data.source_text_for(seg), severity=self.options.caption_severity)
             else:
                 yield self.flag(seg, "credit glued to a paragraph of the article", source_text=data.source_text_for(seg))
 
@@ -57,8 +66,13 @@ class TeaserCheck(Check):
 
     name = "teaser"
     category = BOILERPLATE
-    severity = "major"
-    heading_severity = "minor"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MAJOR, metadata={
+            "help": "teaser-shaped lines (\"Lire aussi : ...\", \"Poutine : – En sécurité\")"})
+        heading_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "other short unpunctuated lines in the body (raised when not in the source)"})
 
     def run(self, data: CheckInput):
         first_line = min((s.line for s in data.target), default=1)
@@ -76,7 +90,7 @@ class TeaserCheck(Check):
                     yield self.flag(seg, "the source line is a teaser link to another article", source_text=source)
                 else:
                     yield self.flag(seg, "subheading or teaser link: check it belongs to this article",
-                                    source_text=source, severity=self.heading_severity)
+                                    source_text=source, severity=self.options.heading_severity)
 
 
 class HashtagCheck(Check):
@@ -84,7 +98,10 @@ class HashtagCheck(Check):
 
     name = "hashtags"
     category = BOILERPLATE
-    severity = "major"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        """Only the base setting: severity (major)."""
 
     def run(self, data: CheckInput):
         for seg in data.target:
@@ -104,10 +121,14 @@ class KickerCheck(Check):
 
     name = "kicker"
     category = KICKER
-    # French captions do not use caps labels, and a kicker translated word for word is the typical
-    # damage ("TØFFE KAMPER" -> "MATCHS DIFFICILES"): carried over at all, it is a defect to fix.
-    severity = "major"
-    with_source_severity = "major"  # translated from a source kicker (shown beside it)
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        # French captions do not use caps labels, and a kicker translated word for word is the typical
+        # damage ("TØFFE KAMPER" -> "MATCHS DIFFICILES"): carried over at all, it is a defect to fix.
+        severity: Severity = field(default=Severity.MAJOR, metadata={"help": "a caps kicker carried over"})
+        with_source_severity: Severity = field(default=Severity.MAJOR, metadata={
+            "help": "a caps kicker translated from a source kicker (shown beside it)"})
 
     def run(self, data: CheckInput):
         for seg in data.target:
@@ -117,10 +138,10 @@ class KickerCheck(Check):
                 if source_kicker:
                     message = (f"all-caps kicker {seg.kicker!r} (source kicker {source_kicker!r}): "
                                "check it reads as intended in French")
-                    severity = self.with_source_severity
+                    severity = self.options.with_source_severity
                 else:
                     message = f"all-caps label {seg.kicker!r} with no kicker in the source"
-                    severity = self.severity
+                    severity = self.options.severity
                 yield self.flag(seg, message, source_text=pair.source_text if pair else "", severity=severity,
                                 evidence={"kicker": seg.kicker, "source_kicker": source_kicker},
                                 span=(seg.start, seg.start + len(seg.kicker)))

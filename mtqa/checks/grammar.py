@@ -22,13 +22,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Iterable, Literal, Sequence
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.document import CREDIT, HASHTAGS, UI, Segment
+from mtqa.core.document import CREDIT, HASHTAGS, UI, Segment, SegmentKind
 from mtqa.errors import MtqaError
-from mtqa.core.flags import GRAMMAR, SEVERITIES
+from mtqa.core.flags import GRAMMAR, Severity
 
 DEFAULT_EXECUTABLE = "grammalecte-cli"
 
@@ -43,6 +44,9 @@ SPELLING_CAP_GROUP = "spelling-cap"      # unknown capitalised word: nearly alwa
 OTHER_GROUP = "other"
 GROUPS = (GRAMMAR_GROUP, CONFUSION_GROUP, REPETITION_GROUP, PUNCTUATION_GROUP, TYPOGRAPHY_GROUP,
           SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP, OTHER_GROUP)
+# The same, as a type (for the settings that name groups).
+GroupName = Literal["grammar", "confusion", "repetition", "punctuation", "typography", "spelling-lower",
+                    "spelling-cap", "other"]
 
 _TYPE_GROUP = {
     **dict.fromkeys(("gn", "ppas", "conj", "vmode", "infi", "imp", "inte"), GRAMMAR_GROUP),
@@ -217,55 +221,65 @@ class GrammarCheck(Check):
 
     name = "grammar"
     category = GRAMMAR
-    severity = "minor"
-    # Rule groups that produce flags (see GROUPS), and the severity of each; a group
-    # missing from `group_severity` gets `severity`.
-    groups: tuple[str, ...] = (GRAMMAR_GROUP, REPETITION_GROUP)
-    group_severity: dict = {GRAMMAR_GROUP: "minor", REPETITION_GROUP: "major", CONFUSION_GROUP: "minor",
-                            SPELLING_LOWER_GROUP: "minor"}
-    rules_off: tuple[str, ...] = ()        # rule ids (with or without the "__b1_a1_1" suffix) to ignore
-    proper_noun_guard: bool = True         # drop matches that underline a capitalised name or acronym
-    skip_kinds: tuple[str, ...] = (HASHTAGS, UI, CREDIT)
-    executable: str = DEFAULT_EXECUTABLE   # name on PATH or full path of grammalecte-cli
-    timeout: float = 600                   # seconds for the one Grammalecte run of a document
-    # Grammalecte takes about 6 ms a segment, and time growing with the square of a sentence's
-    # length: a document with more segments is not checked (said in the report), a longer segment
-    # (a paragraph without sentence ends, a run of text without spaces) is not sent.
-    max_segments: int = 20000              # documents with more segments are not checked (about 2 minutes)
-    max_segment_chars: int = 3000          # longer segments are left out (Grammalecte is quadratic on them)
-    jobs: int = 0                          # Grammalecte processes at once for a large input (0: one per CPU)
-    chunk_segments: int = 400              # segments per Grammalecte process (its start-up costs about 1 s)
 
-    def __init__(self, **options):
-        super().__init__(**options)
-        for group in self.groups:
-            if group not in GROUPS:
-                raise ValueError(f"check 'grammar': unknown rule group {group!r}; known: {', '.join(GROUPS)}")
-        for group, sev in dict(self.group_severity).items():
-            if sev not in SEVERITIES:
-                raise ValueError(f"check 'grammar': unknown severity {sev!r} for group {group!r}")
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a match whose group has no entry in group_severity"})
+        # Rule groups that produce flags (see GROUPS), and the severity of each; a group
+        # missing from `group_severity` gets `severity`.
+        groups: tuple[GroupName, ...] = field(default=(GRAMMAR_GROUP, REPETITION_GROUP), metadata={
+            "help": "Grammalecte rule groups that produce flags: " + ", ".join(GROUPS)})
+        group_severity: Mapping[GroupName, Severity] = field(
+            default_factory=lambda: {GRAMMAR_GROUP: Severity.MINOR, REPETITION_GROUP: Severity.MAJOR,
+                                     CONFUSION_GROUP: Severity.MINOR, SPELLING_LOWER_GROUP: Severity.MINOR},
+            hash=False, metadata={"help": "severity per rule group"})
+        rules_off: tuple[str, ...] = field(default=(), metadata={
+            "help": "Grammalecte rule ids to ignore (with or without the \"__b1_a1_1\" suffix)"})
+        proper_noun_guard: bool = field(default=True, metadata={
+            "help": "drop matches that underline a capitalised name or acronym"})
+        skip_kinds: tuple[SegmentKind, ...] = field(default=(HASHTAGS, UI, CREDIT), metadata={
+            "help": "segment kinds never checked"})
+        # Not from a configuration file: which program mtqa runs is the machine's business, not
+        # that of a file checked in with the articles.
+        executable: str = field(default=DEFAULT_EXECUTABLE, metadata={
+            "help": "name on PATH or full path of grammalecte-cli; the MTQA_GRAMMALECTE environment variable "
+                    "names another", "config": False})
+        timeout: float = field(default=600, metadata={
+            "help": "seconds allowed for the one Grammalecte run of a document", "min": 0.0})
+        # Grammalecte takes about 6 ms a segment, and time growing with the square of a sentence's
+        # length: a document with more segments is not checked (said in the report), a longer segment
+        # (a paragraph without sentence ends, a run of text without spaces) is not sent.
+        max_segments: int = field(default=20000, metadata={
+            "help": "documents with more segments are not checked (about 2 minutes)", "min": 0})
+        max_segment_chars: int = field(default=3000, metadata={
+            "help": "longer segments are left out (Grammalecte is quadratic on them)", "min": 0})
+        jobs: int = field(default=0, metadata={
+            "help": "Grammalecte processes at once for a large input (0: one per CPU)", "min": 0})
+        chunk_segments: int = field(default=400, metadata={
+            "help": "segments per Grammalecte process (its start-up costs about 1 s)", "min": 1})
 
     def unavailable(self) -> str | None:
         if self.available():
             return None
-        return f"{self.executable} not found (Debian: apt-get install grammalecte-cli)"
+        return f"{self.options.executable} not found (Debian: apt-get install grammalecte-cli)"
 
     def available(self) -> bool:
-        return available(self.executable)
+        return available(self.options.executable)
 
     def _checkable(self, segments: Sequence[Segment]) -> list[Segment]:
-        return [s for s in segments if s.kind not in self.skip_kinds and s.text.strip()
-                and len(s.text) <= self.max_segment_chars]
+        return [s for s in segments if s.kind not in self.options.skip_kinds and s.text.strip()
+                and len(s.text) <= self.options.max_segment_chars]
 
     def skip_reason(self, data: CheckInput) -> str | None:
         n = len(self._checkable(data.target))
-        if n > self.max_segments:
-            return (f"document too large for Grammalecte: {n} segments to check, at most {self.max_segments} "
+        if n > self.options.max_segments:
+            return (f"document too large for Grammalecte: {n} segments to check, at most {self.options.max_segments} "
                     f"(grammar.max_segments)")
         return None
 
     def _options_off(self) -> list[str]:
-        return [] if TYPOGRAPHY_GROUP in self.groups else list(TYPOGRAPHY_OPTIONS)
+        return [] if TYPOGRAPHY_GROUP in self.options.groups else list(TYPOGRAPHY_OPTIONS)
 
     def errors_for(self, segments: Sequence[Segment]) -> list[list[GrammalecteError]]:
         """Grammalecte's errors for each segment, filtered as configured: the answers `prepare`
@@ -297,7 +311,7 @@ class GrammarCheck(Check):
                                    for s in self._checkable(data.target)))
         if not texts:
             return
-        size = max(self.chunk_segments, -(-len(texts) // self._workers()))
+        size = max(self.options.chunk_segments, -(-len(texts) // self._workers()))
         groups = [texts[i:i + size] for i in range(0, len(texts), size)]
         self._pool = ThreadPoolExecutor(max_workers=min(len(groups), self._workers()),
                                         thread_name_prefix="mtqa-grammalecte")
@@ -310,21 +324,21 @@ class GrammarCheck(Check):
         self._pool, self._pending, self._memo = None, [], {}
 
     def _workers(self) -> int:
-        return self.jobs or os.cpu_count() or 1
+        return self.options.jobs or os.cpu_count() or 1
 
     def _answers(self, texts: Sequence[str]) -> dict[str, list[GrammalecteError]]:
         return dict(zip(texts, self._errors_for_texts(texts)))
 
     def _errors_for_texts(self, texts: Sequence[str]) -> list[list[GrammalecteError]]:
-        wanted = set(self.groups)
+        wanted = set(self.options.groups)
         spelling = bool(wanted & {SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP})
-        raw = run_grammalecte(list(texts), executable=self.executable, options_off=self._options_off(),
-                              spelling_suggestions=spelling, timeout=self.timeout)
-        off = set(self.rules_off)
+        raw = run_grammalecte(list(texts), executable=self.options.executable, options_off=self._options_off(),
+                              spelling_suggestions=spelling, timeout=self.options.timeout)
+        off = set(self.options.rules_off)
         out = []
         for text, errors in zip(texts, raw):
             errors = [e for e in errors if e.group in wanted and e.rule not in off and rule_base(e.rule) not in off]
-            if self.proper_noun_guard:
+            if self.options.proper_noun_guard:
                 errors = drop_proper_noun_matches(text, errors)
             out.append(errors)
         return out
@@ -335,7 +349,7 @@ class GrammarCheck(Check):
         segments = self._checkable(data.target)
         if not segments:
             return
-        severities = dict(self.group_severity)
+        severities = dict(self.options.group_severity)
         for seg, errors in zip(segments, self.errors_for(segments)):
             for parts in group_matches(errors):
                 first = parts[0]
@@ -345,7 +359,7 @@ class GrammarCheck(Check):
                 message = f"Grammalecte: {first.message}" + (f" ({fix})" if fix else "")
                 yield self.flag(
                     seg, message, source_text=data.source_text_for(seg),
-                    severity=severities.get(first.group, self.severity),
+                    severity=severities.get(first.group, self.options.severity),
                     span=(seg.start + start, seg.start + end),
                     evidence={
                         "rule": rule_base(first.rule), "group": first.group, "type": first.type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import CREDIT, HASHTAGS, UI
@@ -21,21 +22,25 @@ class UntranslatedCheck(Check):
 
     name = "untranslated"
     category = UNTRANSLATED
-    severity = "major"
-    min_words = 3            # shorter strings are too short to call
-    mixed_share = 0.3        # share of Norwegian words that makes a sentence "mixed"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        min_words: int = field(default=3, metadata={
+            "help": "segments with fewer words are too short to call", "min": 0})
+        mixed_share: float = field(default=0.3, metadata={
+            "help": "share of Norwegian words that makes a French sentence mixed", "min": 0.0, "max": 1.0})
 
     def run(self, data: CheckInput):
         for seg in data.target:
             if seg.kind in (HASHTAGS, UI, CREDIT):
                 continue  # reported by the furniture checks
             words = _words(seg.text)
-            if len(words) < self.min_words:
+            if len(words) < self.options.min_words:
                 continue
             source = data.source_text_for(seg)
             guess = guess_language(seg.text)
             share = norwegian_share(seg.text)
-            if source and _norm(source) == _norm(seg.text) and (guess.lang in SCANDINAVIAN or share >= self.mixed_share):
+            if source and _norm(source) == _norm(seg.text) and (guess.lang in SCANDINAVIAN or share >= self.options.mixed_share):
                 yield self.flag(seg, "copied from the source without translation", source_text=source,
                                 evidence={"identical_to_source": True, "language": guess.lang})
                 continue
@@ -43,7 +48,7 @@ class UntranslatedCheck(Check):
                 yield self.flag(seg, f"not French: detected {guess.lang} ({guess.confidence:.2f})", source_text=source,
                                 evidence={"language": guess.lang, "confidence": round(guess.confidence, 3),
                                           "norwegian_share": round(share, 3)})
-            elif share >= self.mixed_share:
+            elif share >= self.options.mixed_share:
                 yield self.flag(seg, f"mixed language: {share:.0%} of the words are Norwegian", source_text=source,
                                 evidence={"language": guess.lang, "norwegian_share": round(share, 3)})
 

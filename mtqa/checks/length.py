@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from mtqa.source.align import LENGTH_RATIO, LENGTH_VARIANCE
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import BODY, CAPTION, NON_CONTENT_KINDS, QUOTE
-from mtqa.core.flags import ADDITION, OMISSION
+from mtqa.core.flags import ADDITION, OMISSION, Severity
 
 _CONTENT = (BODY, QUOTE, CAPTION)
 
@@ -24,17 +25,25 @@ class LengthCheck(Check):
 
     name = "length"
     category = OMISSION
-    severity = "major"          # a source sentence with no translation, or the reverse
-    # A length ratio alone is weak evidence (translators condense and expand): minor. The
-    # `coverage` check weighs the ratio together with the words matched and flags at major.
-    ratio_severity = "minor"
     needs_source = True
-    # Thresholds from the FLORES nb/fr length model: about 0.4 % of human pairs lie below z = -2.5
-    # and 0.1 % above z = 3.5 (translators expand more often than they condense); with the
-    # 25-character floor they keep `mtqa check` on FLORES human pairs under 3 % of lines flagged.
-    omission_z = 2.5       # flagged when z <= -omission_z
-    addition_z = 3.5       # flagged when z >= addition_z
-    min_difference = 25    # ... and only when this many characters are missing or added
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MAJOR, metadata={
+            "help": "a source sentence with no translation, or the reverse"})
+        # A length ratio alone is weak evidence (translators condense and expand): minor. The
+        # `coverage` check weighs the ratio together with the words matched and flags at major.
+        ratio_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a translation much shorter or longer than the length model expects"})
+        # Thresholds from the FLORES nb/fr length model: about 0.4 % of human pairs lie below z = -2.5
+        # and 0.1 % above z = 3.5 (translators expand more often than they condense); with the
+        # 25-character floor they keep `mtqa check` on FLORES human pairs under 3 % of lines flagged.
+        omission_z: float = field(default=2.5, metadata={
+            "help": "omission when the length z-score is at or below -omission_z", "min": 0.0})
+        addition_z: float = field(default=3.5, metadata={
+            "help": "addition when the length z-score is at or above addition_z", "min": 0.0})
+        min_difference: int = field(default=25, metadata={
+            "help": "... and only when at least this many characters are missing or added", "min": 0})
 
     def run(self, data: CheckInput):
         for k, pair in enumerate(data.pairs):
@@ -48,14 +57,14 @@ class LengthCheck(Check):
                 z = length_z(src_len, tgt_len)
                 diff = tgt_len - src_len * LENGTH_RATIO
                 evidence = {"source_chars": src_len, "target_chars": tgt_len, "z": round(z, 2)}
-                if z <= -self.omission_z and -diff >= self.min_difference:
+                if z <= -self.options.omission_z and -diff >= self.options.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " part of the source may be missing", source_text=pair.source_text,
-                                    evidence=evidence, severity=self.ratio_severity)
-                elif z >= self.addition_z and diff >= self.min_difference:
+                                    evidence=evidence, severity=self.options.ratio_severity)
+                elif z >= self.options.addition_z and diff >= self.options.min_difference:
                     yield self.flag(tgt[0], f"translation is {tgt_len} characters for a {src_len}-character source:"
                                     " text may have been added", source_text=pair.source_text, evidence=evidence,
-                                    category=ADDITION, severity=self.ratio_severity)
+                                    category=ADDITION, severity=self.options.ratio_severity)
             elif not pair.target and content_src and any(s.kind in _CONTENT for s in content_src):
                 anchor = _nearest_target(data.pairs, k)
                 if anchor is not None:
@@ -63,7 +72,7 @@ class LengthCheck(Check):
                                     source_text=pair.source_text, evidence={"bead": "1-0"})
             elif pair.target and not pair.source and data.has_source:
                 for seg in pair.target:
-                    if seg.kind in _CONTENT and len(seg.text) >= self.min_difference:
+                    if seg.kind in _CONTENT and len(seg.text) >= self.options.min_difference:
                         yield self.flag(seg, "sentence has no counterpart in the source (added?)",
                                         category=ADDITION, evidence={"bead": "0-1"})
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.flags import MISTRANSLATION
+from mtqa.core.flags import MISTRANSLATION, Severity
 
 # Norwegian negators (Bokmål and Nynorsk forms).
 _NB_NEGATION = re.compile(r"\b(?:ikke|ikkje|aldri|ingen|ingenting|intet|ingensteds|verken|hverken|uten|unntatt)\b",
@@ -28,10 +29,13 @@ class NegationCheck(Check):
 
     name = "negation"
     category = MISTRANSLATION
-    # Human translators turn negations into antonyms ("ikke skadet" -> "indemne") in about 4 % of
-    # FLORES lines, so a polarity difference alone is a hint to review, not a verdict.
-    severity = "minor"
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "Human translators turn negations into antonyms (\"ikke skadet\" -> \"indemne\") in about 4 % "
+                    "of FLORES lines, so a polarity difference alone is a hint to review, not a verdict."})
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from mtqa.text.anchors import find_numbers
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.flags import NUMBER
+from mtqa.core.flags import NUMBER, Severity
 
 # Numbers also written as words, so "tre" / "trois" / "3" count as the same number.
 NUMBER_WORDS = {
@@ -224,9 +225,13 @@ class NumberCheck(Check):
 
     name = "numbers"
     category = NUMBER
-    severity = "major"             # a number replaced by another
-    one_sided_severity = "minor"   # a number on one side only: often spelt out or paraphrased
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MAJOR, metadata={"help": "a number replaced by another"})
+        one_sided_severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a number on one side only: often spelt out or paraphrased"})
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
@@ -266,7 +271,7 @@ class NumberCheck(Check):
             if extra:
                 parts.append("translation has " + ", ".join(extra))
             yield self.flag(seg, "number mismatch: " + "; ".join(parts), source_text=src,
-                            severity=self.severity if missing and extra else self.one_sided_severity,
+                            severity=self.options.severity if missing and extra else self.options.one_sided_severity,
                             evidence={"missing": missing, "extra": extra,
                                       "source_numbers": sorted(src_bag.elements()),
                                       "target_numbers": sorted(tgt_bag.elements())})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import HASHTAGS, UI
-from mtqa.core.flags import QUOTATION
+from mtqa.core.flags import QUOTATION, Severity
 
 _DASH_QUOTE = re.compile(r"^\s*(?:[\w .’'\-]{1,40}:\s*)?[–—]\s")
 _ENGLISH_QUOTES = re.compile(r"[“”]")
@@ -17,7 +18,10 @@ class QuotationCheck(Check):
 
     name = "quotation"
     category = QUOTATION
-    severity = "minor"
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
 
     def run(self, data: CheckInput):
         for seg in data.target:

@@ -69,8 +69,11 @@ class WordSenseCheck(Check):
 
     name = "word-sense"
     category = MISTRANSLATION
-    severity = "major"
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        """Only the base setting: severity (major)."""
 
     def run(self, data: CheckInput):
         words_by_line: dict[int, Counter] = {}

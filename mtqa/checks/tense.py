@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.flags import MISTRANSLATION
@@ -28,8 +29,11 @@ class TenseCheck(Check):
 
     name = "tense"
     category = MISTRANSLATION
-    severity = "major"
     needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        """Only the base setting: severity (major)."""
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.flags import TERMINOLOGY
+from mtqa.core.flags import TERMINOLOGY, Severity
 
 # Context: source lines within this distance of the term (as for word senses, a page mixes topics).
 CONTEXT_LINES = 3
@@ -48,18 +48,23 @@ class TermbaseCheck(Check):
 
     name = "termbase"
     category = TERMINOLOGY
-    severity = "minor"
     needs_source = True
     enabled_by = "terms"          # in the default set of checks only when terms are configured
-    terms: tuple[Term, ...] = ()  # set from [[termbase.terms]], not from [checks.termbase]
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={
+            "help": "a term rendered otherwise than [termbase] says"})
+        terms: tuple[Term, ...] = field(default=(), metadata={
+            "help": "the termbase: set from [[termbase.terms]], not from [checks.termbase]", "config": False})
 
     def unavailable(self) -> str | None:
-        return None if self.terms else "no termbase configured ([[termbase.terms]] in mtqa.toml)"
+        return None if self.options.terms else "no termbase configured ([[termbase.terms]] in mtqa.toml)"
 
     def run(self, data: CheckInput):
         compiled = [(term, prefix_pattern(_fold_source(term.nb)),
                      [prefix_pattern(_fold_source(c)) for c in term.context],
-                     [prefix_pattern(_fold_target(r)) for r in term.fr]) for term in self.terms]
+                     [prefix_pattern(_fold_target(r)) for r in term.fr]) for term in self.options.terms]
         text_by_line: dict[int, list[str]] = {}
         for seg in data.source:
             text_by_line.setdefault(seg.line, []).append(_fold_source(seg.text))

@@ -9,86 +9,23 @@ of one line naming the file and the table.
 
 from __future__ import annotations
 
-import inspect
-import io
 import json
 import re
 import textwrap
-import tokenize
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mtqa.checks import REGISTRY, Check, build_checks
+from mtqa.checks.options import coerce, defaults_of, describe, settings_of
 from mtqa.checks.termbase import Term
-from mtqa.core.document import KINDS
 from mtqa.errors import InputError
 from mtqa.core.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
 
 CONFIG_FILE = "mtqa.toml"
 PYPROJECT = "pyproject.toml"
 
-# Check attributes that describe a check rather than tune it, or that other tables set.
-_NOT_SETTINGS = frozenset({"name", "category", "needs_source", "needs_model", "enabled_by", "terms", "description"})
-# Settings whose list items come from a fixed vocabulary.
-_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {}
 MIN_HASH_CHARS = 8  # a shorter line_hash prefix could silence unrelated segments
-
-
-def _grammar_choices() -> None:
-    from mtqa.checks.grammar import GROUPS
-
-    _CHOICES.update({("grammar", "groups"): GROUPS, ("grammar", "group_severity"): GROUPS,
-                     ("grammar", "skip_kinds"): KINDS})
-
-
-_grammar_choices()
-
-# One line per setting for `mtqa init`, keyed "check.setting" (or the bare setting for all checks);
-# a setting missing here is explained by the comment that ends its line in the check's class.
-SETTING_HELP: dict[str, str] = {
-    "severity": "severity of this check's flags",
-    "named-entity.severity": "an organisation, outlet or brand name altered",
-    "named-entity.altered_severity": "another name spelt differently (Stewart -> Steward)",
-    "named-entity.gallicised_severity": "a French form, accents or a common noun (Sevilla -> Séville)",
-    "named-entity.missing_severity": "a name with no similar word in the translation (often a pronoun)",
-    "untranslated.min_words": "segments with fewer words are too short to call",
-    "untranslated.mixed_share": "share of Norwegian words that makes a French sentence mixed",
-    "length.ratio_severity": "a translation much shorter or longer than the length model expects",
-    "length.omission_z": "omission when the length z-score is at or below -omission_z",
-    "length.addition_z": "addition when the length z-score is at or above addition_z",
-    "length.min_difference": "... and only when at least this many characters are missing or added",
-    "credits.severity": "a credit glued to a paragraph of body text",
-    "credits.caption_severity": "a credit under a caption (the page had a picture there)",
-    "teaser.severity": "teaser-shaped lines (\"Lire aussi : ...\", \"Poutine : – En sécurité\")",
-    "teaser.heading_severity": "other short unpunctuated lines in the body (raised when not in the source)",
-    "kicker.severity": "a caps kicker carried over",
-    "kicker.with_source_severity": "a caps kicker translated from a source kicker (shown beside it)",
-    "grammar.severity": "a match whose group has no entry in group_severity",
-    "grammar.groups": "Grammalecte rule groups that produce flags: grammar, confusion, repetition, "
-                      "punctuation, typography, spelling-lower, spelling-cap, other",
-    "grammar.group_severity": "severity per rule group",
-    "grammar.rules_off": "Grammalecte rule ids to ignore (with or without the \"__b1_a1_1\" suffix)",
-    "grammar.proper_noun_guard": "drop matches that underline a capitalised name or acronym",
-    "grammar.skip_kinds": "segment kinds never checked",
-    "grammar.executable": "name on PATH or full path of grammalecte-cli",
-    "grammar.timeout": "seconds allowed for the one Grammalecte run of a document",
-    "back-translation.severity": "a segment whose back-translation is far from the source",
-    "back-translation.major_below": "chrF (0-100) of the back-translation below which a segment is major",
-    "back-translation.minor_below": "chrF below which it is minor (major when the forced score is low too)",
-    "back-translation.score_major_below": "mean log-probability per source token given the French: below it "
-                                          "a minor chrF is major",
-    "back-translation.hallucination_below": "chrF below which a far segment is called a hallucination",
-    "back-translation.length_z": "length z-score that makes a low chrF an omission or an addition",
-    "back-translation.min_source_chars": "shorter sources are not compared (chrF of short strings says little)",
-    "termbase.severity": "a term rendered otherwise than [termbase] says",
-    "coverage.min_words": "content words needed on each side before coverage means anything",
-    "coverage.unrelated_below": "mean share of content words matched below which a pair is unrelated (major)",
-    "coverage.omission_threshold": "omission probability (0-1) at which a pair is flagged; unset: the fitted "
-                                   "model's threshold (coverage-model.json)",
-    "coverage.addition_threshold": "addition probability (0-1) at which a pair is flagged; unset: the fitted "
-                                   "model's threshold (coverage-model.json)",
-}
 
 
 @dataclass(frozen=True)
@@ -153,66 +90,8 @@ class Config:
             raise InputError(str(exc)) from None
 
     def check_settings(self) -> dict[str, dict]:
-        """Every check's effective settings (defaults with this file's values applied)."""
-        return {name: {**settable(cls), **self.checks.get(name, {})} for name, cls in REGISTRY.items()}
-
-
-def settable(cls: type[Check]) -> dict[str, object]:
-    """The settings of a check class and their defaults: its public tuning attributes
-    (thresholds, severities, simple lists; None for "unset"), in the order the class declares them."""
-    out: dict[str, object] = {}
-    for klass in reversed(cls.__mro__):
-        for key, value in vars(klass).items():
-            if key.startswith("_") or key in _NOT_SETTINGS or callable(value):
-                continue
-            if value is None or isinstance(value, (bool, int, float, str, tuple, dict)):
-                out[key] = getattr(cls, key)
-    return out
-
-
-def setting_help(name: str, key: str) -> str:
-    """The one-line explanation of a check setting (SETTING_HELP, else the comment on its line)."""
-    found = SETTING_HELP.get(f"{name}.{key}")
-    if found:
-        return found
-    for klass in REGISTRY[name].__mro__:
-        if key in vars(klass):
-            comment = _line_comments(klass).get(key)
-            if comment:
-                return comment
-            break
-    return SETTING_HELP.get(key, "") if key == "severity" else ""
-
-
-def _line_comments(cls: type) -> dict[str, str]:
-    """Class attribute -> the comment that ends its line in the class source ("x = 1  # why"), or
-    else the comment lines right above it."""
-    try:
-        source = textwrap.dedent(inspect.getsource(cls))
-    except (OSError, TypeError):
-        return {}
-    lines = source.splitlines()
-    comments: dict[str, str] = {}
-    key_on_line: dict[int, str] = {}
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.NAME and tok.start[1] == 4 and not tok.line[:4].strip():
-            key_on_line.setdefault(tok.start[0], tok.string)
-        elif tok.type == tokenize.COMMENT and tok.start[0] in key_on_line:
-            comments[key_on_line[tok.start[0]]] = tok.string.lstrip("#").strip()
-    for n, key in key_on_line.items():
-        above = []
-        while n - 2 - len(above) >= 0 and lines[n - 2 - len(above)].strip().startswith("#"):
-            above.append(lines[n - 2 - len(above)].strip().lstrip("#").strip())
-        if above and key not in comments:
-            comments[key] = " ".join(reversed(above))
-    return comments
-
-
-def _annotation(cls: type, key: str) -> str:
-    for klass in cls.__mro__:
-        if key in getattr(klass, "__annotations__", {}):
-            return str(klass.__annotations__[key])
-    return ""
+        """Every check's effective settings (declared defaults with this file's values applied)."""
+        return {name: {**defaults_of(cls), **self.checks.get(name, {})} for name, cls in REGISTRY.items()}
 
 
 # ---------------------------------------------------------------- finding and reading
@@ -357,44 +236,13 @@ def _table(where: str, section: str, value) -> dict:
 
 
 def _check_settings(where: str, name: str, table: dict) -> dict:
+    """A [checks.NAME] table validated against the settings the check declares."""
     cls = REGISTRY[name]
-    known = settable(cls)
-    section = f"[checks.{name}]"
-    _unknown(where, section, table, known)
-    out = {}
-    for key, value in table.items():
-        default = known[key]
-        choices = _CHOICES.get((name, key))
-        if default is None:  # unset by default: the annotation says what it takes, else a number
-            kind = _annotation(cls, key)
-            default = "" if "str" in kind else False if "bool" in kind else 0 if re.search(r"\bint\b", kind) else 0.0
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise _fail(where, section, f"{key} must be true or false, not {value!r}")
-        elif isinstance(default, (int, float)):
-            wants_float = isinstance(default, float) or _annotation(cls, key) == "float"
-            if isinstance(value, bool) or not isinstance(value, (int, float) if wants_float else int):
-                raise _fail(where, section, f"{key} must be {'a number' if wants_float else 'an integer'}, "
-                                            f"not {value!r}")
-            value = float(value) if wants_float else value
-        elif isinstance(default, str):
-            if not isinstance(value, str):
-                raise _fail(where, section, f"{key} must be a string, not {value!r}")
-            if key == "severity" or key.endswith("_severity"):
-                _severity(where, section, key, value)
-        elif isinstance(default, tuple):
-            value = _strings(where, section, key, value, choices=choices)
-        elif isinstance(default, dict):
-            value = dict(_table(where, f"[checks.{name}.{key}]", value))
-            for k, v in value.items():
-                if choices is not None and k not in choices:
-                    raise _fail(where, section, f"{key}: unknown key {k!r} (known: {', '.join(choices)})")
-                if key.endswith("severity"):
-                    _severity(where, section, f"{key}.{k}", v)
-                elif not isinstance(v, str):
-                    raise _fail(where, section, f"{key}.{k} must be a string, not {v!r}")
-        out[key] = value
-    return out
+    known = {s.name for s in settings_of(cls, include_data=True)}
+    for key in table:  # names first: a misspelt key is the likelier mistake
+        if key not in known:
+            coerce(cls, key, table[key], where)
+    return {key: coerce(cls, key, value, where) for key, value in table.items()}
 
 
 def _termbase(where: str, table: dict) -> tuple[Term, ...]:
@@ -562,19 +410,21 @@ def _comment(text: str) -> str:
 
 
 def default_config_text() -> str:
-    """The commented mtqa.toml that `mtqa init` writes: every setting at its built-in default."""
+    """The commented mtqa.toml that `mtqa init` writes: every setting a check declares, at its
+    built-in default, after its help line."""
     parts = [_HEADER]
     for name, cls in REGISTRY.items():
-        needs = [what for what, flag in (("a source", cls.needs_source), ("a model", cls.needs_model)) if flag]
-        about = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
-        about += f" Category: {cls.category}." + (f" Needs {' and '.join(needs)}." if needs else "")
-        parts.append(f"\n{_comment(about)}\n[checks.{name}]\n")
-        for key, value in settable(cls).items():
-            helptext = setting_help(name, key)
-            if value is None:  # TOML has no null: say so, and leave the key out
-                parts.append(f"{_comment(helptext)}\n# {key} = (not set by default)\n")
+        about = describe(cls)
+        needs = [what for what, flag in (("a source", about["needs_source"]), ("a model", about["needs_model"]))
+                 if flag]
+        text = about["description"] + f" Category: {about['category']}." + (
+            f" Needs {' and '.join(needs)}." if needs else "")
+        parts.append(f"\n{_comment(text)}\n[checks.{name}]\n")
+        for setting in settings_of(cls):
+            if setting.default is None:  # TOML has no null: say so, and leave the key out
+                parts.append(f"{_comment(setting.help)}\n# {setting.name} = (not set by default)\n")
             else:
-                parts.append(f"{_comment(helptext)}\n{key} = {_toml_value(value)}\n")
+                parts.append(f"{_comment(setting.help)}\n{setting.name} = {_toml_value(setting.default)}\n")
     parts.append(_FOOTER.format(categories=_comment(
         "Severity of every flag of a category, whichever check raised it. Categories: " + ", ".join(CATEGORIES))))
     return "".join(parts)
@@ -599,4 +449,4 @@ def write_default_config(path: Path, force: bool = False) -> Path:
 
 
 __all__ = ["CONFIG_FILE", "Config", "Suppression", "apply_config", "apply_to_flags", "default_config_text",
-           "find_config", "load_config", "parse_config", "read_config", "settable", "write_default_config"]
+           "find_config", "load_config", "parse_config", "read_config", "write_default_config"]

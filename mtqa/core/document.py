@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # Segment kinds (see DESIGN.md). Plain strings so they serialise as they are.
 HEADLINE = "headline"
@@ -14,6 +15,8 @@ TEASER = "teaser"
 HASHTAGS = "hashtags"
 UI = "ui"
 KINDS = (HEADLINE, BODY, QUOTE, CAPTION, CREDIT, TEASER, HASHTAGS, UI)
+# The same, as a type (for settings that name segment kinds).
+SegmentKind = Literal["headline", "body", "quote", "caption", "credit", "teaser", "hashtags", "ui"]
 
 # Kinds that are page furniture rather than article content.
 NON_CONTENT_KINDS = frozenset({CREDIT, TEASER, HASHTAGS, UI})

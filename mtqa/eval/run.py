@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -58,7 +59,7 @@ def _resolve_checks(checks, jobs: int | None = None):
     if jobs:
         for check in checks:
             if check.name == "grammar":
-                check.jobs = jobs
+                check.options = dataclasses.replace(check.options, jobs=jobs)
     return checks
 
 

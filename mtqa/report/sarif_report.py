@@ -45,7 +45,7 @@ def _rule(check: str, categories: list[str], severities: list[str]) -> dict:
     # The docstring's first paragraph: its first line alone often stops mid-sentence.
     description = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split()) if cls is not None else ""
     category = cls.category if cls is not None else categories[0]
-    default = cls.severity if cls is not None else severities[0]
+    default = cls.Options().severity if cls is not None else severities[0]
     return {"id": check, "name": check,
             "shortDescription": {"text": description or f"mtqa check {check}"},
             "defaultConfiguration": {"level": LEVELS[default]},
