@@ -38,6 +38,7 @@ class CheckInput:
     provenance: object = None
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
+    bt_thresholds: dict[str, float] = field(default_factory=dict)     # calibrated with the translator's model
 
     @property
     def has_source(self) -> bool:
