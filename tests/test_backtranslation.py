@@ -52,7 +52,7 @@ def test_model_from_environment_variable(tiny_model, tmp_path):
 def test_without_model_says_once_how_to_enable_it():
     proc = mtqa("check", SEED_FR, "--source", SEED_NB)
     assert proc.stdout.count("back-translation skipped") == 1
-    assert "mtqa models pull opus-mt-fr-no" in proc.stdout
+    assert "mtqa models pull opus-mt-tatoeba-fra-nor-2021" in proc.stdout and "--back-translation" in proc.stdout
     report = json.loads(mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json").stdout)
     assert report["summary"]["backtranslation"]["skipped"] is True
     assert report["summary"]["checks_skipped"]["back-translation"] == "needs a translation model"

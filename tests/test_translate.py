@@ -241,7 +241,7 @@ def test_nllb_layout_is_detected_from_the_files(tiny_nllb_model, tmp_path):
 def test_manifest_src_lang_and_tgt_lang_override_nllb_codes(tiny_nllb_model, tmp_path):
     model = shutil.copytree(tiny_nllb_model, tmp_path / "nllb")
     (model / "mtqa-model.json").write_text(json.dumps({"src_lang": "fra_Latn", "tgt_lang": "nno_Latn"}))
-    with pytest.raises(ModelError, match="nno_Latn is not in the vocabulary"):
+    with pytest.raises(ModelError, match="nno_Latn is not in the target vocabulary"):
         make(model)
 
 
