@@ -395,3 +395,106 @@ def test_convert_of_something_that_is_not_a_model_is_a_user_error(tmp_path):
     with pytest.raises(MtqaError, match="cannot convert"):
         models.convert_local(tmp_path / "empty", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- issue 14: downloads, manifest thresholds
+
+class FakeHub:
+    """Stands in for huggingface_hub: records calls, never touches the network."""
+
+    class utils:
+        class RepositoryNotFoundError(Exception):
+            pass
+
+        class RevisionNotFoundError(Exception):
+            pass
+
+    def __init__(self, files, online=True, cached=None):
+        self.files, self.online, self.cached, self.calls = files, online, cached, []
+        hub = self
+
+        class HfApi:
+            def model_info(self, repo, revision=None):
+                hub.calls.append(("model_info", repo, revision))
+                if not hub.online:
+                    raise OSError("connection refused")
+                sib = [type("S", (), {"rfilename": f}) for f in hub.files]
+                return type("Info", (), {"siblings": sib, "sha": "a" * 40})()
+
+        self.HfApi = HfApi
+
+    def snapshot_download(self, repo, revision=None, allow_patterns=None, local_files_only=False, **kw):
+        self.calls.append(("snapshot_download", repo, revision, tuple(allow_patterns or ()), local_files_only))
+        assert "local_dir" not in kw, "downloads go through the Hugging Face cache"
+        if local_files_only:
+            if self.cached is None:
+                raise FileNotFoundError("not in the cache")
+            return self.cached
+        return "/hf-cache/snapshot"
+
+
+def test_download_goes_through_the_cache_and_takes_sharded_safetensors_with_their_index():
+    model = models.KNOWN_MODELS["nllb-200-distilled-1.3B"]
+    hub = FakeHub(["config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
+                   "model-00002-of-00002.safetensors", "pytorch_model.bin", "sentencepiece.bpe.model"])
+    folder, sha = models._download(model, None, None, None, hub=hub)
+    assert str(folder) == "/hf-cache/snapshot" and sha == "a" * 40
+    _, repo, revision, patterns, offline = hub.calls[-1]
+    assert repo == model.repo and revision == "a" * 40 and offline is False
+    assert "model.safetensors.index.json" in patterns and "model-*.safetensors" in patterns
+    assert "pytorch_model.bin" not in patterns and "sentencepiece.bpe.model" in patterns
+    assert models._weight_patterns({"model.safetensors", "pytorch_model.bin"}) == ["model.safetensors"]
+    assert models._weight_patterns({"pytorch_model.bin"}) == ["pytorch_model.bin"]
+
+
+def test_download_offline_falls_back_on_the_cache():
+    model = models.KNOWN_MODELS["opus-mt-fr-no"]
+    said = []
+    hub = FakeHub([], online=False, cached="/hf-cache/old")
+    folder, _ = models._download(model, None, None, said.append, hub=hub)
+    assert str(folder) == "/hf-cache/old" and hub.calls[-1][-1] is True
+    assert any("cache" in s for s in said)
+    hub = FakeHub([], online=False, cached=None)
+    with pytest.raises(MtqaError, match="download of Helsinki-NLP/opus-mt-fr-no failed"):
+        models._download(model, None, None, None, hub=hub)
+    # offline=True does not even ask the hub
+    hub = FakeHub([], online=True, cached="/hf-cache/old")
+    models._download(model, None, None, None, hub=hub, offline=True)
+    assert [c[0] for c in hub.calls] == ["snapshot_download"]
+
+
+def test_pull_writes_the_calibrated_thresholds_and_licence_into_the_manifest(tiny_marian, isolated, monkeypatch):
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(models, "_download", lambda model, revision, into, progress, **k: (tiny_marian, "0" * 40))
+    said = []
+    path = models.pull("opus-mt-fr-no", quantization="int8", progress=said.append)
+    manifest = json.loads((path / models.MANIFEST).read_text())
+    assert manifest["thresholds"] == models.KNOWN_MODELS["opus-mt-fr-no"].thresholds
+    assert "opus-mt-fra-nor-2020.txt" in manifest["thresholds_calibration"] and manifest["licence"] == "CC-BY-4.0"
+    assert any("licence CC-BY-4.0" in s for s in said)
+
+
+def test_nllb_pull_shows_its_non_commercial_licence(monkeypatch):
+    said = []
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: False)
+    with pytest.raises(MtqaError):
+        models.pull("nllb-200-distilled-600M", progress=said.append)
+    assert any("CC-BY-NC-4.0" in s and "non-commercial" in s for s in said)
+
+
+def test_marian_zip_pull_without_network_explains_the_manual_route(isolated):
+    def fetch(url, dest):
+        raise OSError("network unreachable")
+
+    with pytest.raises(MtqaError) as exc:
+        models._pull_marian_zip(models.KNOWN_MODELS[models.DEFAULT_MODEL], isolated / "x", "int8", None, fetch=fetch)
+    assert "ct2-opus-mt-converter" in one_line(exc)
+    assert not list(isolated.iterdir()), "temporary folders left behind"
+
+
+def test_manifest_meta_carries_the_calibrated_thresholds_without_converting():
+    meta = models._model_meta("opus-mt-tatoeba-fra-nor-2021", models.KNOWN_MODELS["opus-mt-tatoeba-fra-nor-2021"],
+                              "url", None)
+    assert meta["thresholds"] == models.THRESHOLDS_2021 and "opus-mt-fra-nor-2021.txt" in meta["thresholds_calibration"]
+    assert "thresholds" not in models._model_meta("nllb-200-distilled-600M",
+                                                  models.KNOWN_MODELS["nllb-200-distilled-600M"], "r", None)

@@ -63,11 +63,15 @@ class BatchItem:
 
     target: Path
     source: Path | None = None
+    back_translation: Path | None = None  # the manifest's back_translation column: a replayed file
 
     @property
     def key(self) -> str:
         """Identifies the item in the state file."""
-        return json.dumps([str(self.target), None if self.source is None else str(self.source)], ensure_ascii=False)
+        parts = [str(self.target), None if self.source is None else str(self.source)]
+        if self.back_translation is not None:
+            parts.append(str(self.back_translation))
+        return json.dumps(parts, ensure_ascii=False)
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -75,13 +79,16 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else base / p
 
 
-def _checked_item(where: str, base: Path, target: str, source: str | None) -> BatchItem:
+def _checked_item(where: str, base: Path, target: str, source: str | None,
+                  back_translation: str | None = None) -> BatchItem:
     """A manifest row as a BatchItem; missing files are an error of the manifest (file:line)."""
     if not target.strip():
         raise InputError(f"{where}: empty target")
     item = BatchItem(_resolve(base, target.strip()),
-                     _resolve(base, source.strip()) if source and source.strip() else None)
-    for role, path in (("target", item.target), ("source", item.source)):
+                     _resolve(base, source.strip()) if source and source.strip() else None,
+                     _resolve(base, back_translation.strip()) if back_translation and back_translation.strip()
+                     else None)
+    for role, path in (("target", item.target), ("source", item.source), ("back_translation", item.back_translation)):
         if path is None:
             continue
         if not path.exists():
@@ -102,6 +109,7 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
         raise InputError(f"{name}:1: no 'target' column in the header (expected a header line like target,source)")
     t_col = columns.index("target")
     s_col = columns.index("source") if "source" in columns else None
+    b_col = columns.index("back_translation") if "back_translation" in columns else None
     items = []
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -110,7 +118,8 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
         if len(row) <= t_col:
             raise InputError(f"{where}: no target (expected {len(columns)} columns, got {len(row)})")
         source = row[s_col] if s_col is not None and s_col < len(row) else None
-        items.append(_checked_item(where, base, row[t_col], source))
+        bt = row[b_col] if b_col is not None and b_col < len(row) else None
+        items.append(_checked_item(where, base, row[t_col], source, bt))
     return items
 
 
@@ -132,7 +141,10 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
             raise InputError(f"{where}: no \"target\" string")
         if source is not None and not isinstance(source, str):
             raise InputError(f"{where}: \"source\" must be a string or null")
-        items.append(_checked_item(where, base, target, source))
+        bt = row.get("back_translation")
+        if bt is not None and not isinstance(bt, str):
+            raise InputError(f"{where}: \"back_translation\" must be a string or null")
+        items.append(_checked_item(where, base, target, source, bt))
     return items
 
 
@@ -415,6 +427,7 @@ class WorkerConfig:
     device: str = "auto"
     compute_type: str = "auto"
     beam_size: int = 2
+    back_translation_model: str | None = None  # thresholds for the manifest's back_translation files
     intra_threads: int = 0          # CTranslate2 threads per worker (0: its own choice)
     candidates: tuple = ()          # retrieval candidates (mtqa.core.document.Document), read once by the parent
     config: object = None           # mtqa.config.Config (check settings, severities, suppressions), or None
@@ -462,10 +475,28 @@ class _Worker:
                                         candidates=self.config.candidates or None))
             except Exception as exc:
                 items.append(exc)
-        readable = [i for i in items if not isinstance(i, BaseException)]
-        checked = iter(self.pipeline.check_many(readable, capture=True))
-        return [self._outcome(job, item if isinstance(item, BaseException) else next(checked))
-                for job, item in zip(jobs, items)]
+        shared = [i for job, i in zip(jobs, items) if not isinstance(i, BaseException)
+                  and job.item.back_translation is None]
+        checked = iter(self.pipeline.check_many(shared, capture=True))
+        outcomes = []
+        for job, item in zip(jobs, items):
+            if isinstance(item, BaseException):
+                outcomes.append(self._outcome(job, item))
+            elif job.item.back_translation is None:
+                outcomes.append(self._outcome(job, next(checked)))
+            else:  # its own back-translation file: the same checks, a replayed translator
+                outcomes.append(self._outcome(job, self._check_replayed(job.item, item)))
+        return outcomes
+
+    def _check_replayed(self, batch_item: BatchItem, item):
+        from mtqa.mt.replay import replay_for
+        from mtqa.pipeline import Pipeline
+
+        try:
+            translator = replay_for(item, batch_item.back_translation, self.config.back_translation_model)
+            return Pipeline(self.pipeline.settings, translator, self.pipeline.checks).check(item)
+        except Exception as exc:
+            return exc
 
     def _outcome(self, job: Job, result) -> ArticleOutcome:
         from mtqa.report import write_atomic

@@ -260,7 +260,7 @@ def manual_install_hint(model: KnownModel, quantization: str = "int8") -> str:
 
 def convert_extra_missing() -> list[str]:
     """The modules of the `convert` extra that cannot be imported here."""
-    return [mod for mod in ("transformers", "torch") if importlib.util.find_spec(mod) is None]
+    return [mod for mod in ("huggingface_hub", "transformers", "torch") if importlib.util.find_spec(mod) is None]
 
 
 def _require_convert_extra() -> None:

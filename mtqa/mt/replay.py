@@ -187,3 +187,15 @@ def units_french(units: Iterable[Any]) -> tuple[list[str], list[str]]:
         targets.append(unit.target)
         ids.append(str(unit.id))
     return targets, ids
+
+
+def replay_for(item: Any, path: str | os.PathLike, thresholds_model: str | None = None) -> ReplayTranslator:
+    """The ReplayTranslator of back-translation file `path` for a read input (mtqa.read_input):
+    an Article (the file is aligned with the French lines) or a BilingualDocument (with its units)."""
+    units = getattr(item, "units", None)
+    if units is not None:
+        from mtqa.readers.bilingual import to_documents
+
+        _, target, ids = to_documents(item)
+        return ReplayTranslator(path, french=target.lines, unit_ids=ids, thresholds_model=thresholds_model)
+    return ReplayTranslator(path, french=item.target.lines, thresholds_model=thresholds_model)
