@@ -524,6 +524,9 @@ class ModelStatus:
     quantization: str | None = None
     repo: str | None = None
     description: str = ""
+    family: str = ""
+    licence: str = ""
+    quality: str = ""
 
 
 def list_models() -> list[ModelStatus]:
@@ -535,14 +538,16 @@ def list_models() -> list[ModelStatus]:
         installed = _is_model_dir(path)
         manifest = _safe_manifest(path) if installed else {}
         rows.append(ModelStatus(name, True, installed, path, dir_size(path) if installed else 0,
-                                manifest.get("quantization"), model.repo, model.description))
+                                manifest.get("quantization"), model.repo, model.description,
+                                model.family, model.licence, model.quality))
     if root.is_dir():
         for path in sorted(root.iterdir()):
             if path.name in KNOWN_MODELS or not _plain_name(path.name) or not _is_model_dir(path):
                 continue
             manifest = _safe_manifest(path)
             rows.append(ModelStatus(path.name, False, True, path, dir_size(path), manifest.get("quantization"),
-                                    manifest.get("origin"), "converted locally"))
+                                    manifest.get("origin"), "converted locally", str(manifest.get("family") or ""),
+                                    str(manifest.get("licence") or "")))
     return rows
 
 
