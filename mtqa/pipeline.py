@@ -18,7 +18,7 @@ from mtqa.core.flags import UNTRANSLATED, Flag, sort_flags
 from mtqa.core.result import NO_MODEL_REASON, CheckResult
 from mtqa.errors import InputError
 from mtqa.mt.base import Translator
-from mtqa.mt.roundtrip import BackTranslation, back_translate, sentence_chrf, similarity_function
+from mtqa.mt.roundtrip import BackTranslation, back_translate, meaning_score, similarity_function
 from mtqa.readers.bilingual import BilingualDocument, to_documents
 from mtqa.source.align import align
 from mtqa.source.provenance import attribute
@@ -187,7 +187,8 @@ class Pipeline:
         if bt is not None and beads and translator is not None:
             bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)
         data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance,
-                          back_translations=bt.texts if bt else {}, forced_scores=forced)
+                          back_translations=bt.texts if bt else {}, forced_scores=forced,
+                          bt_thresholds=_thresholds(translator))
         result = CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
                              [], [], {}, bt, bead_chrf)
         return _Prepared(result, data)
@@ -242,6 +243,17 @@ class Pipeline:
         return out
 
 
+def _thresholds(translator: Translator | None) -> dict[str, float]:
+    """The back-translation check's calibrated thresholds that come with the translator (a known
+    model's, from its registry entry or its manifest; a replayed file's), or {}."""
+    if translator is None:
+        return {}
+    found = translator.identity.get("thresholds")
+    if not isinstance(found, dict):
+        return {}
+    return {k: float(v) for k, v in found.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
 def _bead_scores(beads: Sequence[Bead], source_segments: Sequence[Segment], target_segments: Sequence[Segment],
                  bt: BackTranslation, translator: Translator) -> tuple[dict[int, float], dict[int, float]]:
     """Per bead: chrF of the back-translation against the source, and the forced-decoding score
@@ -251,8 +263,8 @@ def _bead_scores(beads: Sequence[Bead], source_segments: Sequence[Segment], targ
     for k, bead in enumerate(beads):
         hyp = " ".join(bt.texts[j] for j in bead.target if j in bt.texts)
         ref = " ".join(source_segments[i].text for i in bead.source)
-        if bead.target and ref:
-            chrf[k] = sentence_chrf(hyp, ref)  # an empty back-translation scores 0
+        if bead.target and ref and any(j in bt.texts for j in bead.target):
+            chrf[k] = meaning_score(hyp, ref)  # the check's score; an empty back-translation scores 0
             to_score.append((k, " ".join(target_segments[j].text for j in bead.target), ref))
     forced: dict[int, float] = {}
     if to_score:

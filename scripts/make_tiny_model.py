@@ -199,10 +199,16 @@ def _joint(*parts: list[str]) -> list[str]:
     return list(dict.fromkeys(token for part in parts for token in part))
 
 
-def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt") -> Path:
-    """Write the tiny model into `out_dir` (created if needed; files there are replaced)."""
-    if layout not in ("opus-mt", "nllb"):
-        raise ValueError(f"layout must be opus-mt or nllb, not {layout!r}")
+def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt", *, add_source_eos: bool = False,
+                     target_tokens: tuple[str, ...] = ()) -> Path:
+    """Write the tiny model into `out_dir` (created if needed; files there are replaced).
+
+    layout "m2m" is an M2M-100 layout (one sentencepiece.bpe.model, __fr__ / __nb__ tokens).
+    add_source_eos: the config says CTranslate2 appends </s> (as models converted from original
+    Marian checkpoints do). target_tokens: OPUS-MT target tokens (">>nob<<") in the vocabulary,
+    which the manifest's direction then puts before every source sentence."""
+    if layout not in ("opus-mt", "nllb", "m2m"):
+        raise ValueError(f"layout must be opus-mt, nllb or m2m, not {layout!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     french, norwegian = corpus_lines("fr/*.fr.txt"), corpus_lines("nb/*.nb.txt")
@@ -212,23 +218,24 @@ def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt") -> P
         tokenizers = {"source.spm": train_spm(french), "target.spm": train_spm(norwegian)}
         target_pieces = pieces(tokenizers["target.spm"])
         # One joint vocabulary over both SentencePiece models, as in OPUS-MT's vocab.yml.
-        vocab = _joint(MARIAN_SPECIALS, pieces(tokenizers["source.spm"]), target_pieces)
+        vocab = _joint(MARIAN_SPECIALS, list(target_tokens), pieces(tokenizers["source.spm"]), target_pieces)
         outputs = set(target_pieces)
         # As MarianMTLoader.set_config: decoding starts from </s>, whose embedding is replaced
         # by zeros (start_from_zero_embedding, as MarianMTLoader.set_decoder sets it).
         start_token = "</s>"
         spec.decoder.start_from_zero_embedding = True
         direction = {"source": "fr", "target": "nb", "source_code": "fra", "target_code": "nob",
-                     "source_prefix": [], "target_prefix": []}
+                     "source_prefix": list(target_tokens[:1]), "target_prefix": []}
     else:
         # NLLB's tokenizer is one BPE SentencePiece model for every language.
         tokenizers = {"sentencepiece.bpe.model": train_spm(french + norwegian, model_type="bpe")}
         joint_pieces = pieces(tokenizers["sentencepiece.bpe.model"])
-        vocab = _joint(NLLB_SPECIALS, joint_pieces, NLLB_LANGUAGES)
+        languages = NLLB_LANGUAGES if layout == "nllb" else ["__fr__", "__nb__"]
+        vocab = _joint(NLLB_SPECIALS, joint_pieces, languages)
         outputs = set(joint_pieces)
         start_token = "</s>"  # NLLB's decoder_start_token_id is </s> as well
-        direction = {"source": "fr", "target": "nb", "source_code": "fra_Latn", "target_code": "nob_Latn",
-                     "source_prefix": ["fra_Latn"], "target_prefix": ["nob_Latn"]}
+        direction = {"source": "fr", "target": "nb", "source_code": languages[0], "target_code": languages[1],
+                     "source_prefix": [languages[0]], "target_prefix": [languages[1]]}
 
     fill_spec(spec, vocab, outputs, np.random.default_rng(seed))
     spec.register_source_vocabulary(vocab)
@@ -237,6 +244,7 @@ def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt") -> P
     spec.config.unk_token = "<unk>"
     spec.config.bos_token = "<s>"
     spec.config.decoder_start_token = start_token
+    spec.config.add_source_eos = add_source_eos
     spec.validate()
     spec.optimize(quantization="float32")
 
@@ -251,8 +259,9 @@ def build_tiny_model(out_dir: Path, seed: int = 0, layout: str = "opus-mt") -> P
     manifest = {
         "name": f"tiny-random-{layout}",
         "origin": "scripts/make_tiny_model.py",
-        "family": "marian" if layout == "opus-mt" else "nllb",
-        "directions": [direction],
+        "family": {"opus-mt": "marian", "nllb": "nllb", "m2m": "m2m"}[layout],
+        # M2M: no directions, the language tokens are read from the vocabulary (as mtqa models pull writes it).
+        "directions": [direction] if layout != "m2m" else [],
         "note": "random weights: the output is nonsense; for tests of the loading, "
                 "tokenisation, batching, caching and scoring paths only",
         "seed": seed,
@@ -270,10 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--layout", choices=("opus-mt", "nllb"), default="opus-mt")
+    parser.add_argument("--layout", choices=("opus-mt", "nllb", "m2m"), default="opus-mt")
+    parser.add_argument("--add-source-eos", action="store_true")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    out = build_tiny_model(args.out_dir, seed=args.seed, layout=args.layout)
+    out = build_tiny_model(args.out_dir, seed=args.seed, layout=args.layout, add_source_eos=args.add_source_eos)
     print(f"tiny model written to {out} in {time.perf_counter() - start:.2f} s", file=sys.stderr)
     return 0
 

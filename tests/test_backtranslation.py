@@ -51,7 +51,7 @@ def test_model_from_environment_variable(tiny_model, tmp_path):  # noqa: F811 (f
 def test_without_model_says_once_how_to_enable_it():
     proc = mtqa("check", SEED_FR, "--source", SEED_NB)
     assert proc.stdout.count("back-translation skipped") == 1
-    assert "mtqa models pull opus-mt-fr-no" in proc.stdout
+    assert "mtqa models pull opus-mt-tatoeba-fra-nor-2021" in proc.stdout and "--back-translation" in proc.stdout
     report = json.loads(mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json").stdout)
     assert report["summary"]["backtranslation"]["skipped"] is True
     assert report["summary"]["checks_skipped"]["back-translation"] == "needs a translation model"
@@ -151,3 +151,119 @@ def test_merged_beads_do_not_hide_a_bad_pair():
     result = check_meaning_pair()
     assert [b.kind for b in result.beads] == ["1-1", "1-1"]
     assert result.bead_chrf[0] == pytest.approx(100.0) and result.bead_chrf[1] < 32
+
+
+# ---------------------------------------------------------------- issue 14: bring your own back-translation
+
+
+FLORES = REPO.parent / "shared" / "data" / "flores200-dev"
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_replayed_back_translation_feeds_the_check_with_its_provenance(tmp_path):
+    fr = _write(tmp_path / "fr.txt", MEANING_FR)
+    nb = _write(tmp_path / "nb.txt", MEANING_NB)
+    bt = _write(tmp_path / "bt.txt", [MEANING_BT[MEANING_FR[0]], MEANING_BT[MEANING_FR[1]]])
+    proc = mtqa("check", fr, "--source", nb, "--back-translation", bt, "-f", "json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    summary = report["summary"]["backtranslation"]
+    assert summary["backend"] == "replay" and summary["file"] == str(bt) and len(summary["sha256"]) == 64
+    assert summary["thresholds_from"] == "generic"
+    flags = [f for f in report["flags"] if f["check"] == "back-translation"]
+    assert [f["line"] for f in flags] == [2] and flags[0]["severity"] == "major"
+    assert flags[0]["evidence"]["back_translation"] == MEANING_BT[MEANING_FR[1]]
+    # a known model's calibrated thresholds
+    proc = mtqa("check", fr, "--source", nb, "--back-translation", bt, "--back-translation-model",
+                "opus-mt-tatoeba-fra-nor-2021", "-f", "json")
+    summary = json.loads(proc.stdout)["summary"]["backtranslation"]
+    assert summary["thresholds_from"] == "opus-mt-tatoeba-fra-nor-2021" and summary["thresholds"]["major_below"] == 26.9
+
+
+def test_replayed_file_with_the_wrong_line_count_is_one_line_exit_2(tmp_path):
+    fr = _write(tmp_path / "fr.txt", MEANING_FR)
+    nb = _write(tmp_path / "nb.txt", MEANING_NB)
+    bt = _write(tmp_path / "bt.txt", ["bare én linje"])
+    proc = mtqa("check", fr, "--source", nb, "--back-translation", bt)
+    assert proc.returncode == 2 and "1 lines but the French has 2" in proc.stderr
+
+
+def test_replay_pairs_sentences_in_order_or_gives_the_line_to_its_first_segment():
+    from mtqa.mt.replay import pair_lines
+
+    fr = ["Il pleut. Le vent souffle fort.", "Une phrase. Une autre phrase. Et une troisième."]
+    nb = ["Det regner. Vinden blåser kraftig.", "Hele linjen i én setning."]
+    mapping = pair_lines(fr, nb)
+    assert mapping["Il pleut."] == "Det regner." and mapping["Le vent souffle fort."] == "Vinden blåser kraftig."
+    assert mapping["Une phrase."] == "Hele linjen i én setning." and "Une autre phrase." not in mapping
+
+
+def test_replay_of_a_bilingual_file_by_unit_id(tmp_path):
+    src = tmp_path / "units.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"u{i}", "source": s, "target": t})
+                             for i, (s, t) in enumerate(zip(MEANING_NB, MEANING_FR))) + "\n", encoding="utf-8")
+    bt = tmp_path / "bt.jsonl"
+    bt.write_text("\n".join(json.dumps({"id": f"u{i}", "back_translation": MEANING_BT[t]})
+                            for i, t in enumerate(MEANING_FR)) + "\n", encoding="utf-8")
+    proc = mtqa("check", src, "--back-translation", bt, "-f", "json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["summary"]["backtranslation"]["backend"] == "replay"
+    flags = [f for f in report["flags"] if f["check"] == "back-translation"]
+    assert [f.get("unit") for f in flags] == ["u1"]
+    # by French text, and a plain file with one line per unit, give the same
+    by_target = tmp_path / "bt-target.jsonl"
+    by_target.write_text("\n".join(json.dumps({"target": t, "back_translation": MEANING_BT[t]}) for t in MEANING_FR),
+                         encoding="utf-8")
+    plain = _write(tmp_path / "bt.txt", [MEANING_BT[t] for t in MEANING_FR])
+    for other in (by_target, plain):
+        again = json.loads(mtqa("check", src, "--back-translation", other, "-f", "json").stdout)
+        assert [f.get("unit") for f in again["flags"] if f["check"] == "back-translation"] == ["u1"]
+
+
+def test_batch_manifest_back_translation_column(tmp_path):
+    fr = _write(tmp_path / "fr.txt", MEANING_FR)
+    nb = _write(tmp_path / "nb.txt", MEANING_NB)
+    _write(tmp_path / "bt.txt", [MEANING_BT[t] for t in MEANING_FR])
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("target,source,back_translation\nfr.txt,nb.txt,bt.txt\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = mtqa("batch", "--manifest", manifest, "--output", out, "-f", "json", "--jobs", "1")
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(next(p for p in out.rglob("*.json") if p.name != "summary.json").read_text())
+    assert report["summary"]["backtranslation"]["backend"] == "replay"
+    assert [f["line"] for f in report["flags"] if f["check"] == "back-translation"] == [2]
+    del fr, nb
+
+
+def test_configured_thresholds_win_over_the_translators():
+    from mtqa.checks.backtranslation import BackTranslationCheck
+    from mtqa.checks import CheckInput
+
+    data = CheckInput(target=(), bt_thresholds={"major_below": 50.0, "minor_below": 60.0})
+    assert BackTranslationCheck().thresholds(data)["major_below"] == 50.0
+    assert BackTranslationCheck(major_below=5.0).thresholds(data)["major_below"] == 5.0
+
+
+@pytest.mark.skipif(not (FLORES / "bt-fr-nb").is_dir(), reason="shared FLORES-200 dev data absent")
+@pytest.mark.parametrize("name,model", [("opus-mt-fra-nor-2020.txt", "opus-mt-fr-no"),
+                                        ("opus-mt-fra-nor-2021.txt", "opus-mt-tatoeba-fra-nor-2021")])
+def test_calibrated_thresholds_on_the_replayed_flores_back_translations(name, model):
+    """Issue 14's acceptance: at most 2 % of the human lines flagged major, at least 95 % of
+    hallucinations (another line's French with its back-translation) flagged major."""
+    import importlib.util
+
+    from mtqa.mt.models import KNOWN_MODELS
+
+    spec = importlib.util.spec_from_file_location("cal", REPO / "scripts" / "calibrate_backtranslation.py")
+    cal = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cal)
+    read = lambda p: p.read_text(encoding="utf-8").splitlines()  # noqa: E731
+    fr, nb, bt = read(FLORES / "fr.txt"), read(FLORES / "nb.txt"), read(FLORES / "bt-fr-nb" / name)
+    rates = cal.pipeline_rates(fr, nb, bt, KNOWN_MODELS[model].thresholds)
+    assert rates["faithful_major_pct"] <= 2.0 and rates["hallucination_caught_pct"] >= 95.0, rates
+    assert cal.calibrate(bt, nb)["thresholds"] == KNOWN_MODELS[model].thresholds  # shipped = calibrated

@@ -60,16 +60,21 @@ def one_line(exc: pytest.ExceptionInfo) -> str:
 # ---------------------------------------------------------------- registry and install folder
 
 def test_registry_names_the_real_repos_and_directions():
-    assert models.DEFAULT_MODEL == "opus-mt-fr-no"
+    # The default by published quality (FLORES-200 chrF 49.8 against 39.0) under the same licence.
+    assert models.DEFAULT_MODEL == "opus-mt-tatoeba-fra-nor-2021"
+    default = models.KNOWN_MODELS[models.DEFAULT_MODEL]
+    assert default.family == "marian-zip" and default.licence == "CC-BY-4.0" and "49.8" in default.quality
+    assert "opus-mt-no-fr" not in models.KNOWN_MODELS  # nothing back-translates nb -> fr
+    for entry in models.KNOWN_MODELS.values():
+        assert entry.licence and entry.quality and entry.family
+    assert models.KNOWN_MODELS["nllb-200-distilled-1.3B"].licence == "CC-BY-NC-4.0"
     fr_no = models.KNOWN_MODELS["opus-mt-fr-no"]
     assert fr_no.repo == "Helsinki-NLP/opus-mt-fr-no"
     assert (fr_no.directions[0].source, fr_no.directions[0].target) == ("fr", "nb")
     assert fr_no.directions[0].source_prefix == (">>nob<<",)  # fra-nor has two targets: nob, nno
-    assert models.KNOWN_MODELS["opus-mt-no-fr"].repo == "Helsinki-NLP/opus-mt-no-fr"
     nllb = models.KNOWN_MODELS["nllb-200-distilled-600M"]
     assert nllb.repo == "facebook/nllb-200-distilled-600M"
-    assert {(d.source_code, d.target_code) for d in nllb.directions} == {("fra_Latn", "nob_Latn"),
-                                                                         ("nob_Latn", "fra_Latn")}
+    assert {(d.source_code, d.target_code) for d in nllb.directions} == {("fra_Latn", "nob_Latn")}
 
 
 def test_models_dir_follows_the_environment(isolated, monkeypatch):
@@ -117,11 +122,11 @@ def test_the_real_reachability_check_fails_fast_on_a_closed_port(monkeypatch):
     start = time.monotonic()
     assert models.hub_reachable("Helsinki-NLP/opus-mt-fr-no", timeout=2) is False
     with pytest.raises(MtqaError) as exc:
-        models.pull("opus-mt-no-fr", quantization="float16")
+        models.pull("nllb-200-distilled-600M", quantization="float16")
     assert time.monotonic() - start < 5
     message = one_line(exc)
     assert "hub" in message and "ct2-transformers-converter" in message
-    assert "--model Helsinki-NLP/opus-mt-no-fr" in message and "--quantization float16" in message
+    assert "--model facebook/nllb-200-distilled-600M" in message and "--quantization float16" in message
 
 
 def test_hub_offline_counts_as_unreachable():
@@ -159,7 +164,7 @@ def test_list_path_remove_on_an_installed_model(isolated, capsys):
     rows = {row.name: row for row in models.list_models()}
     assert rows["opus-mt-fr-no"].installed and rows["opus-mt-fr-no"].size == models.dir_size(path) > 0
     assert rows["opus-mt-fr-no"].quantization == "int8"
-    assert not rows["opus-mt-no-fr"].installed and rows["opus-mt-no-fr"].size == 0
+    assert not rows["nllb-200-distilled-600M"].installed and rows["nllb-200-distilled-600M"].size == 0
     assert rows["my-local-model"].installed and not rows["my-local-model"].known
 
     assert run_cli("list") == 0
@@ -373,7 +378,7 @@ def test_convert_local_builds_a_loadable_model_with_a_manifest(tiny_marian, tmp_
 def test_pull_converts_and_installs_under_the_models_folder(tiny_marian, isolated, monkeypatch):
     """pull end to end, with the hub check and the download replaced by the tiny local model."""
     monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: True)
-    monkeypatch.setattr(models, "_download", lambda model, revision, into, progress: (tiny_marian, "0" * 40))
+    monkeypatch.setattr(models, "_download", lambda model, revision, into, progress, **k: (tiny_marian, "0" * 40))
     path = models.pull("opus-mt-fr-no", quantization="int8")
     assert path == models.model_path("opus-mt-fr-no") == isolated / "opus-mt-fr-no"
     manifest = _assert_loads_and_matches(path)
@@ -390,3 +395,106 @@ def test_convert_of_something_that_is_not_a_model_is_a_user_error(tmp_path):
     with pytest.raises(MtqaError, match="cannot convert"):
         models.convert_local(tmp_path / "empty", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- issue 14: downloads, manifest thresholds
+
+class FakeHub:
+    """Stands in for huggingface_hub: records calls, never touches the network."""
+
+    class utils:
+        class RepositoryNotFoundError(Exception):
+            pass
+
+        class RevisionNotFoundError(Exception):
+            pass
+
+    def __init__(self, files, online=True, cached=None):
+        self.files, self.online, self.cached, self.calls = files, online, cached, []
+        hub = self
+
+        class HfApi:
+            def model_info(self, repo, revision=None):
+                hub.calls.append(("model_info", repo, revision))
+                if not hub.online:
+                    raise OSError("connection refused")
+                sib = [type("S", (), {"rfilename": f}) for f in hub.files]
+                return type("Info", (), {"siblings": sib, "sha": "a" * 40})()
+
+        self.HfApi = HfApi
+
+    def snapshot_download(self, repo, revision=None, allow_patterns=None, local_files_only=False, **kw):
+        self.calls.append(("snapshot_download", repo, revision, tuple(allow_patterns or ()), local_files_only))
+        assert "local_dir" not in kw, "downloads go through the Hugging Face cache"
+        if local_files_only:
+            if self.cached is None:
+                raise FileNotFoundError("not in the cache")
+            return self.cached
+        return "/hf-cache/snapshot"
+
+
+def test_download_goes_through_the_cache_and_takes_sharded_safetensors_with_their_index():
+    model = models.KNOWN_MODELS["nllb-200-distilled-1.3B"]
+    hub = FakeHub(["config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors",
+                   "model-00002-of-00002.safetensors", "pytorch_model.bin", "sentencepiece.bpe.model"])
+    folder, sha = models._download(model, None, None, None, hub=hub)
+    assert str(folder) == "/hf-cache/snapshot" and sha == "a" * 40
+    _, repo, revision, patterns, offline = hub.calls[-1]
+    assert repo == model.repo and revision == "a" * 40 and offline is False
+    assert "model.safetensors.index.json" in patterns and "model-*.safetensors" in patterns
+    assert "pytorch_model.bin" not in patterns and "sentencepiece.bpe.model" in patterns
+    assert models._weight_patterns({"model.safetensors", "pytorch_model.bin"}) == ["model.safetensors"]
+    assert models._weight_patterns({"pytorch_model.bin"}) == ["pytorch_model.bin"]
+
+
+def test_download_offline_falls_back_on_the_cache():
+    model = models.KNOWN_MODELS["opus-mt-fr-no"]
+    said = []
+    hub = FakeHub([], online=False, cached="/hf-cache/old")
+    folder, _ = models._download(model, None, None, said.append, hub=hub)
+    assert str(folder) == "/hf-cache/old" and hub.calls[-1][-1] is True
+    assert any("cache" in s for s in said)
+    hub = FakeHub([], online=False, cached=None)
+    with pytest.raises(MtqaError, match="download of Helsinki-NLP/opus-mt-fr-no failed"):
+        models._download(model, None, None, None, hub=hub)
+    # offline=True does not even ask the hub
+    hub = FakeHub([], online=True, cached="/hf-cache/old")
+    models._download(model, None, None, None, hub=hub, offline=True)
+    assert [c[0] for c in hub.calls] == ["snapshot_download"]
+
+
+def test_pull_writes_the_calibrated_thresholds_and_licence_into_the_manifest(tiny_marian, isolated, monkeypatch):
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(models, "_download", lambda model, revision, into, progress, **k: (tiny_marian, "0" * 40))
+    said = []
+    path = models.pull("opus-mt-fr-no", quantization="int8", progress=said.append)
+    manifest = json.loads((path / models.MANIFEST).read_text())
+    assert manifest["thresholds"] == models.KNOWN_MODELS["opus-mt-fr-no"].thresholds
+    assert "opus-mt-fra-nor-2020.txt" in manifest["thresholds_calibration"] and manifest["licence"] == "CC-BY-4.0"
+    assert any("licence CC-BY-4.0" in s for s in said)
+
+
+def test_nllb_pull_shows_its_non_commercial_licence(monkeypatch):
+    said = []
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: False)
+    with pytest.raises(MtqaError):
+        models.pull("nllb-200-distilled-600M", progress=said.append)
+    assert any("CC-BY-NC-4.0" in s and "non-commercial" in s for s in said)
+
+
+def test_marian_zip_pull_without_network_explains_the_manual_route(isolated):
+    def fetch(url, dest):
+        raise OSError("network unreachable")
+
+    with pytest.raises(MtqaError) as exc:
+        models._pull_marian_zip(models.KNOWN_MODELS[models.DEFAULT_MODEL], isolated / "x", "int8", None, fetch=fetch)
+    assert "ct2-opus-mt-converter" in one_line(exc)
+    assert not list(isolated.iterdir()), "temporary folders left behind"
+
+
+def test_manifest_meta_carries_the_calibrated_thresholds_without_converting():
+    meta = models._model_meta("opus-mt-tatoeba-fra-nor-2021", models.KNOWN_MODELS["opus-mt-tatoeba-fra-nor-2021"],
+                              "url", None)
+    assert meta["thresholds"] == models.THRESHOLDS_2021 and "opus-mt-fra-nor-2021.txt" in meta["thresholds_calibration"]
+    assert "thresholds" not in models._model_meta("nllb-200-distilled-600M",
+                                                  models.KNOWN_MODELS["nllb-200-distilled-600M"], "r", None)

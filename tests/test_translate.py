@@ -239,7 +239,7 @@ def test_nllb_layout_is_detected_from_the_files(tiny_nllb_model, tmp_path):  # n
 def test_manifest_src_lang_and_tgt_lang_override_nllb_codes(tiny_nllb_model, tmp_path):  # noqa: F811 (fixture)
     model = shutil.copytree(tiny_nllb_model, tmp_path / "nllb")
     (model / "mtqa-model.json").write_text(json.dumps({"src_lang": "fra_Latn", "tgt_lang": "nno_Latn"}))
-    with pytest.raises(ModelError, match="nno_Latn is not in the vocabulary"):
+    with pytest.raises(ModelError, match="nno_Latn is not in the target vocabulary"):
         make(model)
 
 
@@ -371,3 +371,101 @@ def test_make_tiny_model_script(tmp_path, tiny_model):  # noqa: F811 (fixture)
     manifest = json.loads((out / "mtqa-model.json").read_text())
     assert manifest["origin"] == "scripts/make_tiny_model.py" and "random" in manifest["note"]
     assert model_hash(out) == model_hash(tiny_model)  # same seed, same bytes
+
+
+# ---------------------------------------------------------------- issue 14: real-model layouts
+
+from tiny_model import load_builder  # noqa: E402
+
+
+def test_add_source_eos_model_gets_one_end_of_sentence_not_two(tiny_model, tmp_path):
+    """Models converted from original Marian checkpoints say add_source_eos: CTranslate2 appends
+    </s> itself, so mtqa must not append one too (the same weights then translate the same)."""
+    eos = load_builder()(tmp_path / "eos", add_source_eos=True)
+    assert json.loads((eos / "config.json").read_text())["add_source_eos"] is True
+    translator = make(eos)
+    assert translator.layout.add_source_eos is True
+    tokens = translator._source_tokens(SEED_LINES[0])
+    assert tokens[-1] != "</s>" and "</s>" not in tokens
+    assert make(tiny_model)._source_tokens(SEED_LINES[0])[-1] == "</s>"
+    assert translator.translate(SEED_LINES[:3]) == make(tiny_model).translate(SEED_LINES[:3])
+    assert translator.score(SEED_LINES[:2], ["Hei.", "Ja."]) == pytest.approx(
+        make(tiny_model).score(SEED_LINES[:2], ["Hei.", "Ja."]), abs=1e-4)
+
+
+def test_target_token_detected_from_the_source_vocabulary(tmp_path):
+    model = load_builder()(tmp_path / "multi", target_tokens=(">>nob<<", ">>nno<<"))
+    (model / "mtqa-model.json").unlink()
+    assert model_layout(model).source_prefix == (">>nob<<",)
+    assert make(model).translate(SEED_LINES[:1])[0]
+    # Split vocabularies: >>nob<< in the target vocabulary only is not a source token.
+    vocab = json.loads((model / "shared_vocabulary.json").read_text())
+    (model / "shared_vocabulary.json").unlink()
+    (model / "source_vocabulary.json").write_text(json.dumps([t for t in vocab if not t.startswith(">>")]))
+    (model / "target_vocabulary.json").write_text(json.dumps(vocab))
+    assert model_layout(model).source_prefix == ()
+
+
+def test_missing_prefix_token_is_a_clear_model_error(tiny_model, tmp_path):
+    """A manifest asking for >>nob<< on a model whose source vocabulary lacks it would silently
+    feed <unk>: refused for every family, naming the side."""
+    model = shutil.copytree(tiny_model, tmp_path / "m")
+    manifest = json.loads((model / "mtqa-model.json").read_text())
+    manifest["directions"][0]["source_prefix"] = [">>nob<<"]
+    (model / "mtqa-model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=">>nob<< is not in the source vocabulary"):
+        make(model)
+
+
+def test_m2m_layout_reads_its_language_tokens_from_the_vocabulary(tmp_path):
+    model = load_builder()(tmp_path / "m2m", layout="m2m")
+    layout = model_layout(model)
+    assert layout.family == "m2m" and layout.source_prefix == ("__fr__",) and layout.target_prefix == ("__nb__",)
+    (model / "mtqa-model.json").unlink()  # the vocabulary alone tells
+    assert model_layout(model).family == "m2m"
+    out = make(model).translate(SEED_LINES[:2])
+    assert all(isinstance(o, str) and "__nb__" not in o for o in out)
+    vocab = json.loads((model / "shared_vocabulary.json").read_text())
+    (model / "shared_vocabulary.json").write_text(json.dumps([("__no__" if t == "__nb__" else t) for t in vocab]))
+    assert model_layout(model).target_prefix == ("__no__",)
+
+
+def test_cache_key_includes_the_runtime_versions(tiny_model, tmp_path):
+    translator = make(tiny_model)
+    key = translator._cache_key("Bonjour.")
+    translator.versions = {**translator.versions, "ctranslate2": "0.0.0"}
+    assert translator._cache_key("Bonjour.") != key
+
+
+def test_auto_device_falls_back_to_cpu_when_cuda_fails_at_the_first_batch(tiny_model, caplog):
+    translator = make(tiny_model)
+    real = translator.translator
+
+    class Broken:
+        def translate_batch(self, *a, **k):
+            raise RuntimeError("cuBLAS failed with status CUBLAS_STATUS_NOT_INITIALIZED")
+
+    translator.translator, translator.device, translator._may_fall_back = Broken(), "cuda", True
+    with caplog.at_level(logging.WARNING):
+        out = translator.translate(SEED_LINES[:1])
+    assert out == make(tiny_model).translate(SEED_LINES[:1]) and translator.device == "cpu"
+    assert "CUDA failed" in caplog.text
+    # An explicit device never falls back.
+    translator.translator, translator._may_fall_back = Broken(), False
+    with pytest.raises(RuntimeError):
+        translator._run(lambda tr: tr.translate_batch([]))
+    del real
+
+
+def test_known_model_thresholds_come_with_the_translator(tiny_model, tmp_path):
+    from mtqa.mt.models import KNOWN_MODELS
+
+    model = shutil.copytree(tiny_model, tmp_path / "m")
+    manifest = json.loads((model / "mtqa-model.json").read_text())
+    manifest["name"] = "opus-mt-fr-no"
+    (model / "mtqa-model.json").write_text(json.dumps(manifest))
+    assert make(model).identity["thresholds"] == KNOWN_MODELS["opus-mt-fr-no"].thresholds
+    manifest["thresholds"] = {"major_below": 1.0}
+    (model / "mtqa-model.json").write_text(json.dumps(manifest))
+    assert make(model).identity["thresholds"] == {"major_below": 1.0}
+    assert "thresholds" not in make(tiny_model).identity

@@ -130,8 +130,11 @@ def render_state(articles: dict) -> str:
 
 
 def _fingerprint(item: BatchItem, report: str, settings: str) -> dict:
-    return {"target_sha256": sha256_bytes_of(item.target), "source_sha256": sha256_bytes_of(item.source),
-            "mtqa_version": __version__, "settings": settings, "report": report}
+    fingerprint = {"target_sha256": sha256_bytes_of(item.target), "source_sha256": sha256_bytes_of(item.source),
+                   "mtqa_version": __version__, "settings": settings, "report": report}
+    if item.back_translation is not None:  # a replayed back-translation is an input like the others
+        fingerprint["back_translation_sha256"] = sha256_bytes_of(item.back_translation)
+    return fingerprint
 
 
 

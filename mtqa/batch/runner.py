@@ -44,6 +44,7 @@ class WorkerConfig:
     device: str = "auto"
     compute_type: str = "auto"
     beam_size: int = 2
+    back_translation_model: str | None = None  # thresholds for the manifest's back_translation files
     intra_threads: int = 0          # CTranslate2 threads per worker (0: its own choice)
     candidates: tuple = ()          # retrieval candidates (mtqa.core.document.Document), read once by the parent
     config: object = None           # mtqa.config.Config (check settings, severities, suppressions), or None
@@ -91,10 +92,28 @@ class _Worker:
                                         candidates=self.config.candidates or None))
             except Exception as exc:
                 items.append(exc)
-        readable = [i for i in items if not isinstance(i, BaseException)]
-        checked = iter(self.pipeline.check_many(readable, capture=True))
-        return [self._outcome(job, item if isinstance(item, BaseException) else next(checked))
-                for job, item in zip(jobs, items)]
+        shared = [i for job, i in zip(jobs, items) if not isinstance(i, BaseException)
+                  and job.item.back_translation is None]
+        checked = iter(self.pipeline.check_many(shared, capture=True))
+        outcomes = []
+        for job, item in zip(jobs, items):
+            if isinstance(item, BaseException):
+                outcomes.append(self._outcome(job, item))
+            elif job.item.back_translation is None:
+                outcomes.append(self._outcome(job, next(checked)))
+            else:  # its own back-translation file: the same checks, a replayed translator
+                outcomes.append(self._outcome(job, self._check_replayed(job.item, item)))
+        return outcomes
+
+    def _check_replayed(self, batch_item, item):
+        from mtqa.mt.replay import replay_for
+        from mtqa.pipeline import Pipeline
+
+        try:
+            translator = replay_for(item, batch_item.back_translation, self.config.back_translation_model)
+            return Pipeline(self.pipeline.settings, translator, self.pipeline.checks).check(item)
+        except Exception as exc:
+            return exc
 
     def _outcome(self, job: Job, result) -> ArticleOutcome:
         from mtqa.report import write_atomic

@@ -46,6 +46,7 @@ class CheckInput:
     provenance: object = None
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
+    bt_thresholds: dict[str, float] = field(default_factory=dict)     # calibrated with the translator's model
 
     @property
     def has_source(self) -> bool:
@@ -115,6 +116,11 @@ class Check:
             except ValueError as exc:
                 raise ValueError(f"check {self.name!r}: {exc}") from None
         self.options = options
+        # The settings a caller or a configuration chose: they win over what a translator brings
+        # (a known model's calibrated thresholds). A complete Options counts where it differs.
+        defaults = declared()
+        self.configured = frozenset(overrides) | {f.name for f in dataclasses.fields(options)
+                                                  if getattr(options, f.name) != getattr(defaults, f.name)}
 
     @property
     def severity(self) -> str:

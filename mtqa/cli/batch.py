@@ -80,7 +80,8 @@ def batch_cmd(
     manifest: Annotated[Optional[Path], typer.Option(
         "--manifest", help="CSV with a header naming `target` and `source` columns, or JSONL (.jsonl/.ndjson) "
                            "objects with those keys; paths relative to the manifest's folder; an empty source "
-                           "is found by retrieval in --corpus.")] = None,
+                           "is found by retrieval in --corpus. An optional `back_translation` column names a "
+                           "file of Norwegian back-translations for that article (as check --back-translation).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the reports, summary.json "
                                                    "and summary.html (created when missing).")] = None,
     corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "

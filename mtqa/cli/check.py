@@ -65,6 +65,13 @@ def check(
     device: DeviceOption = Device.auto,
     compute_type: ComputeTypeOption = ComputeType.auto,
     beam_size: BeamSizeOption = 2,
+    back_translation: Annotated[Optional[Path], typer.Option(
+        "--back-translation", help="Bring your own back-translation instead of a model: one Norwegian line per "
+                                   "French line (bilingual files: one line per unit, or JSONL with id/target and "
+                                   "back_translation).", show_default=False)] = None,
+    back_translation_model: Annotated[Optional[str], typer.Option(
+        "--back-translation-model", help="Known model that produced --back-translation: use its calibrated "
+                                         "thresholds (default: the generic ones).", show_default=False)] = None,
     config: ConfigOption = None,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
@@ -83,8 +90,19 @@ def check(
     if needs is not None and input_format(target).name != needs:
         raise InputError(f"--format {fmt.value}: {target} is not an {needs.upper()} file; only {needs.upper()} "
                          "input can be annotated")
+    if back_translation is not None and model and model != os.environ.get("MTQA_MODEL"):
+        raise InputError("give either --model or --back-translation, not both")
+    if back_translation_model is not None:
+        from mtqa.mt.models import known
+
+        known(back_translation_model)  # unknown names fail before any file is read
     item = read_input(target, source=source, corpus=corpus, default_corpus=Path("corpora"))
-    pipeline.translator = _load_translator(model, device, compute_type, beam_size)
+    if back_translation is not None:
+        from mtqa.mt.replay import replay_for
+
+        pipeline.translator = replay_for(item, back_translation, back_translation_model)
+    else:
+        pipeline.translator = _load_translator(model, device, compute_type, beam_size)
     result = pipeline.check(item)
     if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report

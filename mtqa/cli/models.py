@@ -60,7 +60,9 @@ def list_cmd() -> int:
         status = "installed" if row.installed else "-"
         size = human_size(row.size) if row.installed else "-"
         quant = row.quantization or "-"
-        print(f"{row.name:26} {status:9} {size:>9} {quant:13} {row.repo or '-':33} {row.description}")
+        print(f"{row.name:29} {status:9} {size:>9} {quant:13} {row.family or '-':10} {row.licence or '-':12} "
+              f"{row.quality or '-'}")
+        print(f"{'':29} {row.repo or '-'}: {row.description}")
     return EXIT_OK
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # plain data of the layers above; only annotations here
     from mtqa.source.retrieve import Retrieval
 
 NO_MODEL_REASON = ("no translation model: back-translation skipped; enable it with "
-                   "`mtqa models pull opus-mt-fr-no` or `--model DIR` (or MTQA_MODEL=DIR)")
+                   "`mtqa models pull opus-mt-tatoeba-fra-nor-2021` or `--model DIR` (or MTQA_MODEL=DIR), "
+                   "or bring your own with `--back-translation FILE`")
 
 
 @dataclass

@@ -25,7 +25,8 @@ class Translator(Protocol):
     """Translates French into Norwegian, line for line."""
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        """Norwegian translations of `texts`, in order ("" for a blank text)."""
+        """Norwegian translations of `texts`, in order ("" for a blank text; None where the backend
+        has none for a text, as a replayed file that does not cover it: that segment is not checked)."""
         ...
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float] | None:
@@ -48,6 +49,7 @@ class Translator(Protocol):
 # Backend name -> "module:factory"; the factory takes (model, **options) and returns a Translator.
 BACKENDS: dict[str, str] = {
     "ctranslate2": "mtqa.mt.ct2:BackTranslator",
+    "replay": "mtqa.mt.replay:ReplayTranslator",  # back-translations the user brings (a file)
 }
 DEFAULT_BACKEND = "ctranslate2"
 

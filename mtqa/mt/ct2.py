@@ -4,7 +4,13 @@ A thin layer over ctranslate2.Translator. A model is a directory as `ct2-transfo
 writes it, in one of two layouts:
 
 - OPUS-MT (Marian): source.spm and target.spm, one joint vocabulary;
-- NLLB-200: one sentencepiece.bpe.model, language tokens fra_Latn / nob_Latn.
+- NLLB-200: one sentencepiece.bpe.model, language tokens fra_Latn / nob_Latn;
+- M2M-100: one sentencepiece.bpe.model, language tokens __fr__ / __nb__ (or __no__), read from
+  the vocabulary.
+
+Models converted from original Marian checkpoints (the OPUS-MT / Tatoeba zips, through
+`ct2-opus-mt-converter`) have `add_source_eos` in their config.json: CTranslate2 then appends
+</s> itself, and mtqa must not append a second one.
 
 Translations are cached on disk (sqlite3), keyed by the model's content and the decoding
 settings, so running mtqa again over the same article costs no model call.
@@ -30,7 +36,9 @@ MANIFEST = "mtqa-model.json"
 CACHE_FILE = "backtranslations.sqlite3"
 # Part of every cache key: bump it when the way a translation is produced changes
 # (tokenisation, prefixes, max_input_length, decoding options), so old entries are never reused.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+# A GPU takes much larger token batches than a CPU core; this is the default there.
+GPU_MAX_BATCH_TOKENS = 16384
 # OPUS-MT models have 512 positions (NLLB 1024); a longer source would make CTranslate2 fail,
 # so it is cut there. A 512-piece paragraph is far beyond any news sentence.
 MAX_INPUT_LENGTH = 512
@@ -56,11 +64,12 @@ class ModelError(MtqaError):
 class ModelLayout:
     """What translate() needs to know about a model directory beyond what CTranslate2 reads."""
 
-    family: str                       # "marian" or "nllb"
+    family: str                       # "marian", "nllb" or "m2m"
     source_spm: Path
     target_spm: Path
     source_prefix: tuple[str, ...]    # tokens before the pieces of every source sentence
     target_prefix: tuple[str, ...]    # CTranslate2's target_prefix; stripped from the output
+    add_source_eos: bool = False      # config.json: CTranslate2 appends </s> to the source itself
 
 
 # ---------------------------------------------------------------- the model directory
@@ -129,9 +138,11 @@ def read_manifest(model_dir: Path) -> dict:
         raise ModelError(str(exc)) from None
 
 
-def read_vocabulary(model_dir: Path) -> list[str]:
-    """The target vocabulary (the shared one when there is one)."""
-    for name in ("shared_vocabulary.json", "target_vocabulary.json", "shared_vocabulary.txt", "target_vocabulary.txt"):
+def read_vocabulary(model_dir: Path, side: str = "target") -> list[str]:
+    """The `side` ("source" or "target") vocabulary (the shared one when there is one)."""
+    if side not in ("source", "target"):
+        raise ValueError(f"side is source or target, not {side!r}")
+    for name in ("shared_vocabulary.json", f"{side}_vocabulary.json", "shared_vocabulary.txt", f"{side}_vocabulary.txt"):
         path = model_dir / name
         if path.is_file():
             try:
@@ -145,6 +156,19 @@ def read_vocabulary(model_dir: Path) -> list[str]:
     return []
 
 
+def read_config(model_dir: Path) -> dict:
+    """The converted model's config.json ({} when unreadable: CTranslate2 then says why it fails)."""
+    try:
+        data = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# M2M-100's Norwegian: Bokmål when the vocabulary has it, else the macrolanguage.
+M2M_NORWEGIAN = ("__nb__", "__no__")
+
+
 def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
     """Tokenizer files and language tokens for French → Norwegian, from the files present and the manifest.
 
@@ -155,11 +179,20 @@ def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
     """
     manifest = read_manifest(model_dir) if manifest is None else manifest
     nllb = (model_dir / NLLB_SPM).is_file() and (
-        manifest.get("family") == "nllb" or "src_lang" in manifest or not (model_dir / "source.spm").is_file())
-    family = "nllb" if nllb else "marian"
+        manifest.get("family") in ("nllb", "m2m") or "src_lang" in manifest or not (model_dir / "source.spm").is_file())
+    source_vocab = set(read_vocabulary(model_dir, "source"))
+    target_vocab = set(read_vocabulary(model_dir, "target"))
+    family = "marian"
     if nllb:
         source_spm = target_spm = model_dir / NLLB_SPM
-        source_prefix, target_prefix = ("fra_Latn",), ("nob_Latn",)
+        m2m = manifest.get("family") == "m2m" or ("__fr__" in source_vocab and "fra_Latn" not in source_vocab)
+        if m2m:
+            family = "m2m"
+            norwegian = next((t for t in M2M_NORWEGIAN if t in target_vocab), M2M_NORWEGIAN[0])
+            source_prefix, target_prefix = ("__fr__",), (norwegian,)
+        else:
+            family = "nllb"
+            source_prefix, target_prefix = ("fra_Latn",), ("nob_Latn",)
     else:
         source_spm, target_spm = model_dir / "source.spm", model_dir / "target.spm"
         source_prefix, target_prefix = (), ()
@@ -175,15 +208,16 @@ def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
     elif "src_lang" in manifest or "tgt_lang" in manifest:
         source_prefix = (str(manifest.get("src_lang", "fra_Latn")),)
         target_prefix = (str(manifest.get("tgt_lang", "nob_Latn")),)
-    elif not nllb and ">>nob<<" in read_vocabulary(model_dir):
+    elif not nllb and ">>nob<<" in source_vocab:  # the source side is where the target token goes
         source_prefix = (">>nob<<",)
 
-    if nllb:
-        vocab = set(read_vocabulary(model_dir))
-        missing = [t for t in (*source_prefix, *target_prefix) if t not in vocab]
-        if missing:
-            raise ModelError(f"language token {missing[0]} is not in the vocabulary of {model_dir}")
-    return ModelLayout(family, source_spm, target_spm, source_prefix, target_prefix)
+    # Every family: a prefix token the model does not know would be mapped to <unk> silently.
+    for side, tokens, vocab in (("source", source_prefix, source_vocab), ("target", target_prefix, target_vocab)):
+        missing = [t for t in tokens if t not in vocab]
+        if missing and vocab:
+            raise ModelError(f"language token {missing[0]} is not in the {side} vocabulary of {model_dir}")
+    add_eos = bool(read_config(model_dir).get("add_source_eos", False))
+    return ModelLayout(family, source_spm, target_spm, source_prefix, target_prefix, add_eos)
 
 
 def _sha256_file(path: Path) -> str:
@@ -329,17 +363,17 @@ class BackTranslator:
 
     def __init__(self, model: str | os.PathLike, device: str = "auto", compute_type: str = "auto", *,
                  inter_threads: int = 1, intra_threads: int = 0, beam_size: int = 2,
-                 max_batch_tokens: int = 2048, max_decoding_length: int = 256,
+                 max_batch_tokens: int | None = None, max_decoding_length: int = 256,
                  cache_dir: str | os.PathLike | None | bool = None):
         """
         model: a CTranslate2 model directory, or the name of a model installed by `mtqa models pull`.
         device, compute_type: "auto" picks CUDA when there is a GPU, and int8 on CPU.
         inter_threads, intra_threads: CTranslate2's; intra_threads=0 lets it choose (up to 4).
-        max_batch_tokens: the size of each batch CTranslate2 runs, in source tokens.
+        max_batch_tokens: the size of each batch CTranslate2 runs, in source tokens (default 2048
+            on CPU, GPU_MAX_BATCH_TOKENS on CUDA).
         cache_dir: where backtranslations.sqlite3 lives; None for the user cache directory,
             False for no disk cache.
         """
-        import ctranslate2
         import sentencepiece
 
         self.model_dir = resolve_model_dir(model)
@@ -349,8 +383,15 @@ class BackTranslator:
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
         self.beam_size = beam_size
-        self.max_batch_tokens = max_batch_tokens
+        self._batch_tokens_given = max_batch_tokens
+        self.max_batch_tokens = max_batch_tokens or (GPU_MAX_BATCH_TOKENS if self.device == "cuda" else 2048)
         self.max_decoding_length = max_decoding_length
+        # device=auto on CUDA may still fail at the first batch (a driver without cuBLAS, say):
+        # then this translator falls back to the CPU once, with a warning.
+        self._may_fall_back = device == "auto" and self.device == "cuda"
+        self._threads = (inter_threads, intra_threads)
+        self.thresholds = calibrated_thresholds(manifest)
+        self.versions = runtime_versions()
 
         try:
             self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(self.layout.source_spm))
@@ -358,12 +399,7 @@ class BackTranslator:
                               sentencepiece.SentencePieceProcessor(model_file=str(self.layout.target_spm)))
         except (OSError, RuntimeError) as exc:
             raise ModelError(f"cannot load the SentencePiece models in {self.model_dir}: {exc}") from None
-        try:
-            self.translator = ctranslate2.Translator(str(self.model_dir), device=self.device,
-                                                     compute_type=self.compute_type,
-                                                     inter_threads=inter_threads, intra_threads=intra_threads)
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"cannot load the model in {self.model_dir}: {' '.join(str(exc).split())}") from None
+        self.translator = self._load()
 
         if cache_dir is False:
             self.cache = None
@@ -373,6 +409,33 @@ class BackTranslator:
         self._translated = 0
         self._cache_hits = 0
 
+    def _load(self):
+        import ctranslate2
+
+        inter_threads, intra_threads = self._threads
+        try:
+            return ctranslate2.Translator(str(self.model_dir), device=self.device, compute_type=self.compute_type,
+                                          inter_threads=inter_threads, intra_threads=intra_threads)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load the model in {self.model_dir}: {' '.join(str(exc).split())}") from None
+
+    def _run(self, call):
+        """`call(translator)`; on the first CUDA failure of a device=auto translator, again on the CPU."""
+        try:
+            return call(self.translator)
+        except RuntimeError as exc:
+            if not self._may_fall_back:
+                raise
+            self._may_fall_back = False
+            logger.warning("mtqa: warning: CUDA failed (%s); back-translating on the CPU instead",
+                           " ".join(str(exc).split())[:200])
+            self.device = "cpu"
+            self.compute_type = resolve_compute_type("auto", "cpu")
+            if self._batch_tokens_given is None:
+                self.max_batch_tokens = 2048
+            self.translator = self._load()
+            return call(self.translator)
+
     @property
     def stats(self) -> TranslationStats:
         """Counts since this translator was made."""
@@ -381,8 +444,11 @@ class BackTranslator:
     @property
     def identity(self) -> dict:
         """The model and settings its translations depend on (the report's provenance, cache keys)."""
-        return {"backend": "ctranslate2", "model": str(self.model_dir), "model_hash": self.model_hash,
-                "device": self.device, "compute_type": self.compute_type, "beam_size": self.beam_size}
+        out = {"backend": "ctranslate2", "model": str(self.model_dir), "model_hash": self.model_hash,
+               "device": self.device, "compute_type": self.compute_type, "beam_size": self.beam_size}
+        if self.thresholds:
+            out["thresholds"] = dict(self.thresholds)
+        return out
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Norwegian translations of French `texts`, in order; blank texts give ""."""
@@ -414,13 +480,13 @@ class BackTranslator:
         if not sources:
             return []
         prefix = list(self.layout.target_prefix)
-        results = self.translator.score_batch(
+        results = self._run(lambda tr: tr.score_batch(
             [self._source_tokens(s) for s in sources],
             [prefix + self.target_sp.encode(t, out_type=str) for t in targets],
             max_batch_size=self.max_batch_tokens, batch_type="tokens",
             max_input_length=MAX_INPUT_LENGTH,
             offset=len(prefix),  # the forced language token says nothing about the translation
-        )
+        ))
         return [sum(r.log_probs) / len(r.log_probs) if r.log_probs else float("nan") for r in results]
 
     # ------------------------------------------------------------ internals
@@ -429,28 +495,53 @@ class BackTranslator:
         # The compute type and device are part of the key: int8 and float32 (or CPU and GPU)
         # can choose different beams, and a run with a warm cache must give what a cold run
         # on the same set-up gives. Switching device only costs one cold run.
+        # The runtime versions are part of it too: a new CTranslate2 or SentencePiece may
+        # tokenise or decode differently.
         fields = [CACHE_VERSION, self.model_hash, self.device, self.compute_type, self.beam_size,
-                  self.max_decoding_length, list(self.layout.source_prefix), list(self.layout.target_prefix), text]
+                  self.max_decoding_length, list(self.layout.source_prefix), list(self.layout.target_prefix),
+                  self.layout.add_source_eos, self.versions, text]
         return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def _source_tokens(self, text: str) -> list[str]:
-        # Marian and NLLB both end the source with </s>; the converted config does not add it.
-        return [*self.layout.source_prefix, *self.source_sp.encode(text, out_type=str), "</s>"]
+        # Marian, NLLB and M2M all end the source with </s>. Models converted from Transformers
+        # checkpoints leave that to the caller; those converted from original Marian checkpoints
+        # say add_source_eos in config.json, and CTranslate2 appends it: never twice.
+        eos = [] if self.layout.add_source_eos else ["</s>"]
+        return [*self.layout.source_prefix, *self.source_sp.encode(text, out_type=str), *eos]
 
     def _translate_uncached(self, texts: list[str]) -> list[str]:
         prefix = list(self.layout.target_prefix)
-        results = self.translator.translate_batch(
+        results = self._run(lambda tr: tr.translate_batch(
             [self._source_tokens(t) for t in texts],
             target_prefix=[prefix] * len(texts) if prefix else None,
             max_batch_size=self.max_batch_tokens, batch_type="tokens",
             beam_size=self.beam_size, max_decoding_length=self.max_decoding_length,
             max_input_length=MAX_INPUT_LENGTH,
-        )
+        ))
         outputs = []
         for result in results:
             tokens = result.hypotheses[0][len(prefix):]  # the hypothesis repeats the target prefix
             outputs.append(self.target_sp.decode([t for t in tokens if t not in _SPECIAL_OUTPUT]))
         return outputs
+
+
+def runtime_versions() -> dict[str, str]:
+    import ctranslate2
+    import sentencepiece
+
+    return {"ctranslate2": ctranslate2.__version__, "sentencepiece": getattr(sentencepiece, "__version__", "?")}
+
+
+def calibrated_thresholds(manifest: dict) -> dict[str, float]:
+    """The back-translation check's thresholds calibrated for this model: the manifest's
+    `thresholds` (written by `mtqa models pull`), else the known model's of the manifest's name."""
+    found = manifest.get("thresholds")
+    if not isinstance(found, dict):
+        from mtqa.mt import models
+
+        entry = models.KNOWN_MODELS.get(str(manifest.get("name", "")))
+        found = dict(entry.thresholds) if entry is not None else {}
+    return {k: float(v) for k, v in found.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 # Tokens a model may emit that are not text.

@@ -29,7 +29,10 @@ from typing import Callable, Optional
 from mtqa.errors import MtqaError
 
 MANIFEST = "mtqa-model.json"
-DEFAULT_MODEL = "opus-mt-fr-no"
+# The default by published quality and licence: the Tatoeba-MT fra-nor 2021 model scores about
+# 49.8 chrF on FLORES-200 (OPUS-MT leaderboard) against 39.0 for the 2020 model behind
+# Helsinki-NLP/opus-mt-fr-no, under the same CC-BY 4.0; NLLB-200 is non-commercial only.
+DEFAULT_MODEL = "opus-mt-tatoeba-fra-nor-2021"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 HUB_TIMEOUT = 5.0
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
@@ -62,36 +65,73 @@ class Direction:
 @dataclass(frozen=True)
 class KnownModel:
     name: str
-    repo: str
-    family: str                        # "marian" or "nllb"
+    repo: str                          # Hugging Face repo id, or the URL of an original Marian zip
+    family: str                        # "marian", "marian-zip", "nllb" or "m2m"
     copy_files: tuple[str, ...]        # tokenizer files copied next to model.bin
     directions: tuple[Direction, ...]
     description: str
+    licence: str = ""
+    quality: str = ""                  # published quality for French -> Norwegian, with where it is from
+    # The back-translation check's thresholds calibrated for this model (scripts/calibrate_backtranslation.py
+    # on FLORES-200 dev; docs/BENCHMARKS.md). {} when not calibrated: the check's generic ones apply.
+    thresholds: dict = field(default_factory=dict)
+    note: str = ""                     # shown at pull (a licence restriction, say)
 
+
+# Calibrated on FLORES-200 dev with the models' own published outputs (bt-fr-nb/*.txt in the
+# shared data): major_below at the 1.5 % quantile of faithful lines, minor_below at 5 %.
+# The forced-decoding threshold is not calibrated (no real model can be run here).
+CALIBRATION = "scripts/calibrate_backtranslation.py --back-translation bt-fr-nb/{file} (FLORES-200 dev)"
+THRESHOLDS_2020 = {"major_below": 20.4, "minor_below": 23.6, "hallucination_below": 15.2}
+THRESHOLDS_2021 = {"major_below": 26.9, "minor_below": 31.1, "hallucination_below": 15.2}
+TATOEBA_2021_ZIP = "https://object.pouta.csc.fi/Tatoeba-MT-models/fra-nor/opus-2021-02-23.zip"
+NLLB_DIRECTIONS = (
+    Direction("fr", "nb", "fra_Latn", "nob_Latn", source_prefix=("fra_Latn",), target_prefix=("nob_Latn",)),
+)
+NLLB_NOTE = ("NLLB-200 is licensed CC-BY-NC 4.0: non-commercial use only; a newsroom's use may be "
+             "commercial, check before relying on it")
 
 # fra-nor is a Tatoeba-Challenge model with two target variants (nob, nno): every source sentence
 # must start with the target token ">>nob<<", or the model may answer in Nynorsk.
 KNOWN_MODELS: dict[str, KnownModel] = {m.name: m for m in (
     KnownModel(
+        name="opus-mt-tatoeba-fra-nor-2021", repo=TATOEBA_2021_ZIP, family="marian-zip",
+        copy_files=("source.spm", "target.spm"),
+        directions=(Direction("fr", "nb", "fra", "nob", source_prefix=(">>nob<<",)),),
+        description="French -> Norwegian (Bokmål), Tatoeba-MT fra-nor opus-2021-02-23; the default",
+        licence="CC-BY-4.0", quality="FLORES-200 chrF 49.8 (OPUS-MT leaderboard)",
+        thresholds=THRESHOLDS_2021,
+    ),
+    KnownModel(
         name="opus-mt-fr-no", repo="Helsinki-NLP/opus-mt-fr-no", family="marian",
         copy_files=("source.spm", "target.spm"),
         directions=(Direction("fr", "nb", "fra", "nob", source_prefix=(">>nob<<",)),),
-        description="French -> Norwegian (Bokmål); the back-translation default",
-    ),
-    KnownModel(
-        name="opus-mt-no-fr", repo="Helsinki-NLP/opus-mt-no-fr", family="marian",
-        copy_files=("source.spm", "target.spm"),
-        directions=(Direction("nb", "fr", "nor", "fra"),),
-        description="Norwegian -> French; forward direction for round-trip checks",
+        description="French -> Norwegian (Bokmål), Tatoeba-MT fra-nor opus-2020-06-17",
+        licence="CC-BY-4.0", quality="FLORES-200 chrF 39.0 (OPUS-MT leaderboard)",
+        thresholds=THRESHOLDS_2020,
     ),
     KnownModel(
         name="nllb-200-distilled-600M", repo="facebook/nllb-200-distilled-600M", family="nllb",
+        copy_files=("sentencepiece.bpe.model",), directions=NLLB_DIRECTIONS,
+        description="NLLB-200 distilled 600M; French -> Norwegian (Bokmål)",
+        licence="CC-BY-NC-4.0", quality="not measured for fra->nob here (see the NLLB-200 model card)",
+        note=NLLB_NOTE,
+    ),
+    KnownModel(
+        name="nllb-200-distilled-1.3B", repo="facebook/nllb-200-distilled-1.3B", family="nllb",
+        copy_files=("sentencepiece.bpe.model",), directions=NLLB_DIRECTIONS,
+        description="NLLB-200 distilled 1.3B; French -> Norwegian (Bokmål)",
+        licence="CC-BY-NC-4.0", quality="not measured for fra->nob here (see the NLLB-200 model card)",
+        note=NLLB_NOTE,
+    ),
+    KnownModel(
+        name="m2m100_418M", repo="facebook/m2m100_418M", family="m2m",
         copy_files=("sentencepiece.bpe.model",),
-        directions=(
-            Direction("fr", "nb", "fra_Latn", "nob_Latn", source_prefix=("fra_Latn",), target_prefix=("nob_Latn",)),
-            Direction("nb", "fr", "nob_Latn", "fra_Latn", source_prefix=("nob_Latn",), target_prefix=("fra_Latn",)),
-        ),
-        description="NLLB-200 distilled 600M; French <-> Norwegian (Bokmål), both directions",
+        # No fixed direction: the language tokens (__fr__, and __nb__ or __no__) are read from
+        # the vocabulary at load time (mtqa.mt.ct2.model_layout).
+        directions=(),
+        description="M2M-100 418M; French -> Norwegian",
+        licence="MIT", quality="not measured for fr->no here",
     ),
 )}
 
@@ -220,7 +260,7 @@ def manual_install_hint(model: KnownModel, quantization: str = "int8") -> str:
 
 def convert_extra_missing() -> list[str]:
     """The modules of the `convert` extra that cannot be imported here."""
-    return [mod for mod in ("transformers", "torch") if importlib.util.find_spec(mod) is None]
+    return [mod for mod in ("huggingface_hub", "transformers", "torch") if importlib.util.find_spec(mod) is None]
 
 
 def _require_convert_extra() -> None:
@@ -300,9 +340,16 @@ def _convert(src: str, out_dir: Path, quantization: str, copy_files: list[str], 
 
 
 def _model_meta(name: str, model: KnownModel | None, origin: str, revision: str | None) -> dict:
-    return {"name": name, "origin": origin, "revision": revision,
+    meta = {"name": name, "origin": origin, "revision": revision,
             "family": model.family if model else None,
             "directions": [d.to_dict() for d in model.directions] if model else []}
+    if model is not None:
+        meta["licence"] = model.licence
+        if model.thresholds:  # the back-translation check reads them from here (mtqa.mt.ct2)
+            meta["thresholds"] = dict(model.thresholds)
+            meta["thresholds_calibration"] = CALIBRATION.format(
+                file="opus-mt-fra-nor-2021.txt" if model.thresholds is THRESHOLDS_2021 else "opus-mt-fra-nor-2020.txt")
+    return meta
 
 
 def convert_local(model_dir_or_repo: str | os.PathLike, out_dir: str | os.PathLike, quantization: str = "int8",
@@ -327,24 +374,109 @@ def convert_local(model_dir_or_repo: str | os.PathLike, out_dir: str | os.PathLi
     return _convert(src_arg, out, quantization, copy_files, meta, force, progress, hub_revision)
 
 
-def _download(model: KnownModel, revision: str | None, into: Path, progress: Progress) -> tuple[Path, str | None]:
-    """Download the files conversion needs at one pinned commit; returns (folder, commit sha)."""
-    from huggingface_hub import HfApi, snapshot_download
-    from huggingface_hub.utils import RepositoryNotFoundError, RevisionNotFoundError
+def _weight_patterns(files: set[str]) -> list[str]:
+    """The weight files to fetch: safetensors (one file, or shards with their index) before PyTorch."""
+    for single, index, shards in (("model.safetensors", "model.safetensors.index.json", "model-*.safetensors"),
+                                  ("pytorch_model.bin", "pytorch_model.bin.index.json", "pytorch_model-*.bin")):
+        if single in files:
+            return [single]
+        if index in files:
+            return [index, shards]
+    return ["model.safetensors", "pytorch_model.bin"]
 
+
+def _download(model: KnownModel, revision: str | None, into: Path | None, progress: Progress,
+              hub=None, offline: bool = False) -> tuple[Path, str | None]:
+    """Download the files conversion needs at one pinned commit, through the Hugging Face cache
+    (HF_HOME), so a second pull downloads nothing; when the hub cannot be reached, what the
+    cache already holds is used (local_files_only). Returns (folder, commit sha).
+
+    `hub` stands in for the huggingface_hub module (tests pass a fake)."""
+    if hub is None:
+        import huggingface_hub as hub
+    errors = getattr(hub, "utils", None)
+    not_found = tuple(getattr(errors, n) for n in ("RepositoryNotFoundError", "RevisionNotFoundError")
+                      if errors is not None and hasattr(errors, n))
     try:
-        info = HfApi().model_info(model.repo, revision=revision)
+        try:
+            if offline:
+                raise ConnectionError("the hub cannot be reached")
+            info = hub.HfApi().model_info(model.repo, revision=revision)
+        except not_found:
+            raise
+        except Exception as exc:  # noqa: BLE001 - offline: fall back on the cache
+            _say(progress, f"the hub cannot be reached ({type(exc).__name__}); looking in the Hugging Face cache")
+            folder = hub.snapshot_download(model.repo, revision=revision, local_files_only=True)
+            return Path(folder), revision
         files = {s.rfilename for s in info.siblings or ()}
-        weights = "model.safetensors" if "model.safetensors" in files else "pytorch_model.bin"
         _say(progress, f"downloading {model.repo} at {(info.sha or revision or 'main')[:12]}")
-        folder = snapshot_download(model.repo, revision=info.sha or revision, local_dir=into,
-                                   allow_patterns=[weights, "*.json", *model.copy_files])
-    except (RepositoryNotFoundError, RevisionNotFoundError) as exc:
+        folder = hub.snapshot_download(model.repo, revision=info.sha or revision,
+                                       allow_patterns=[*_weight_patterns(files), "*.json", *model.copy_files])
+    except not_found as exc:
         raise MtqaError(f"{model.repo}{'@' + revision if revision else ''} not found on the hub: "
                         f"{' '.join(str(exc).split()[:12])}") from None
     except Exception as exc:  # noqa: BLE001 - network and HTTP errors alike
         raise MtqaError(f"download of {model.repo} failed: {' '.join(str(exc).split())}") from None
     return Path(folder), info.sha
+
+
+def _pull_marian_zip(model: KnownModel, out: Path, quantization: str, progress: Progress,
+                     fetch: Callable[[str, Path], None] | None = None) -> Path:
+    """An original OPUS-MT/Tatoeba Marian zip, converted with CTranslate2's OpusMTConverter
+    (ct2-opus-mt-converter: needs only ctranslate2 and PyYAML). The converted config says
+    add_source_eos, which mtqa.mt.ct2 reads."""
+    import zipfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.download-", dir=out.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        archive = work / "model.zip"
+        _say(progress, f"downloading {model.repo}")
+        try:
+            (fetch or _fetch_url)(model.repo, archive)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise MtqaError(f"cannot download {model.repo} ({exc}); to install it by hand, unzip it and run "
+                            f"ct2-opus-mt-converter --model_dir DIR --output_dir OUT --quantization {quantization}, "
+                            f"copy source.spm and target.spm into OUT, then use mtqa check --model OUT") from None
+        src = work / "unzipped"
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.namelist():  # no absolute or parent paths out of the folder
+                if member.startswith("/") or ".." in Path(member).parts:
+                    raise MtqaError(f"{model.repo}: unsafe path {member!r} in the archive")
+            zf.extractall(src)
+        from ctranslate2.converters import OpusMTConverter
+
+        _say(progress, f"converting to CTranslate2 ({quantization})")
+        try:
+            OpusMTConverter(str(src)).convert(str(tmp), quantization=quantization, force=True)
+        except Exception as exc:  # noqa: BLE001
+            raise MtqaError(f"cannot convert {model.repo}: {' '.join(str(exc).split())}") from None
+        for name in model.copy_files:
+            shutil.copyfile(src / name, tmp / name)
+        meta = _model_meta(model.name, model, model.repo, None)
+        write_manifest(tmp, **meta, **_versions(), converter="ctranslate2.converters.OpusMTConverter",
+                       quantization=quantization, created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        os.chmod(tmp, 0o755)
+        _install(tmp, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    _say(progress, f"installed {out}")
+    return out
+
+
+def _fetch_url(url: str, dest: Path) -> None:
+    with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as fh:
+        shutil.copyfileobj(response, fh, 1 << 20)
+
+
+def _unreachable(model: KnownModel, quantization: str) -> MtqaError:
+    where = "HF_HUB_OFFLINE is set" if _hub_offline() else hub_endpoint()
+    return MtqaError(f"cannot reach the Hugging Face hub ({where}) to fetch {model.repo}, and it is not in "
+                     f"the Hugging Face cache; to install a converted model by hand, "
+                     f"{manual_install_hint(model, quantization)}")
 
 
 def pull(name: str, quantization: str = "int8", revision: str | None = None, force: bool = False,
@@ -358,20 +490,26 @@ def pull(name: str, quantization: str = "int8", revision: str | None = None, for
     if _is_model_dir(out) and not force:
         _say(progress, f"{name} is already installed in {out} (use --force to convert it again)")
         return out
+    if model.licence:
+        _say(progress, f"{name}: licence {model.licence}" + (f". {model.note}" if model.note else ""))
+    if model.family == "marian-zip":
+        return _pull_marian_zip(model, out, quantization, progress)
     _say(progress, f"checking that {hub_endpoint()} can be reached")
-    if not hub_reachable(model.repo):
-        where = "HF_HUB_OFFLINE is set" if _hub_offline() else hub_endpoint()
-        raise MtqaError(f"cannot reach the Hugging Face hub ({where}) to fetch {model.repo}; "
-                        f"to install a converted model by hand, {manual_install_hint(model, quantization)}")
+    reachable = hub_reachable(model.repo)
+    if not reachable and importlib.util.find_spec("huggingface_hub") is None:
+        raise _unreachable(model, quantization)
+    if reachable:
+        _require_convert_extra()
+    try:
+        folder, sha = _download(model, revision, None, progress, offline=not reachable)
+    except MtqaError:
+        if reachable:
+            raise
+        raise _unreachable(model, quantization) from None
     _require_convert_extra()
     out.parent.mkdir(parents=True, exist_ok=True)
-    download = Path(tempfile.mkdtemp(prefix=f".{name}.download-", dir=out.parent))
-    try:
-        folder, sha = _download(model, revision, download, progress)
-        meta = _model_meta(name, model, model.repo, sha or revision)
-        return _convert(str(folder), out, quantization, list(model.copy_files), meta, True, progress)
-    finally:
-        shutil.rmtree(download, ignore_errors=True)
+    meta = _model_meta(name, model, model.repo, sha or revision)
+    return _convert(str(folder), out, quantization, list(model.copy_files), meta, True, progress)
 
 
 # ---------------------------------------------------------------- listing, verifying, removing
@@ -386,6 +524,9 @@ class ModelStatus:
     quantization: str | None = None
     repo: str | None = None
     description: str = ""
+    family: str = ""
+    licence: str = ""
+    quality: str = ""
 
 
 def list_models() -> list[ModelStatus]:
@@ -397,14 +538,16 @@ def list_models() -> list[ModelStatus]:
         installed = _is_model_dir(path)
         manifest = _safe_manifest(path) if installed else {}
         rows.append(ModelStatus(name, True, installed, path, dir_size(path) if installed else 0,
-                                manifest.get("quantization"), model.repo, model.description))
+                                manifest.get("quantization"), model.repo, model.description,
+                                model.family, model.licence, model.quality))
     if root.is_dir():
         for path in sorted(root.iterdir()):
             if path.name in KNOWN_MODELS or not _plain_name(path.name) or not _is_model_dir(path):
                 continue
             manifest = _safe_manifest(path)
             rows.append(ModelStatus(path.name, False, True, path, dir_size(path), manifest.get("quantization"),
-                                    manifest.get("origin"), "converted locally"))
+                                    manifest.get("origin"), "converted locally", str(manifest.get("family") or ""),
+                                    str(manifest.get("licence") or "")))
     return rows
 
 

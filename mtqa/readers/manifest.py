@@ -29,11 +29,15 @@ class BatchItem:
 
     target: Path
     source: Path | None = None
+    back_translation: Path | None = None  # the manifest's back_translation column: a replayed file
 
     @property
     def key(self) -> str:
         """Identifies the item in the state file."""
-        return json.dumps([str(self.target), None if self.source is None else str(self.source)], ensure_ascii=False)
+        parts = [str(self.target), None if self.source is None else str(self.source)]
+        if self.back_translation is not None:
+            parts.append(str(self.back_translation))
+        return json.dumps(parts, ensure_ascii=False)
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -41,13 +45,16 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else base / p
 
 
-def _checked_item(where: str, base: Path, target: str, source: str | None) -> BatchItem:
+def _checked_item(where: str, base: Path, target: str, source: str | None,
+                  back_translation: str | None = None) -> BatchItem:
     """A manifest row as a BatchItem; missing files are an error of the manifest (file:line)."""
     if not target.strip():
         raise InputError(f"{where}: empty target")
     item = BatchItem(_resolve(base, target.strip()),
-                     _resolve(base, source.strip()) if source and source.strip() else None)
-    for role, path in (("target", item.target), ("source", item.source)):
+                     _resolve(base, source.strip()) if source and source.strip() else None,
+                     _resolve(base, back_translation.strip()) if back_translation and back_translation.strip()
+                     else None)
+    for role, path in (("target", item.target), ("source", item.source), ("back_translation", item.back_translation)):
         if path is None:
             continue
         if not path.exists():
@@ -68,6 +75,7 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
         raise InputError(f"{name}:1: no 'target' column in the header (expected a header line like target,source)")
     t_col = columns.index("target")
     s_col = columns.index("source") if "source" in columns else None
+    b_col = columns.index("back_translation") if "back_translation" in columns else None
     items = []
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -76,7 +84,8 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
         if len(row) <= t_col:
             raise InputError(f"{where}: no target (expected {len(columns)} columns, got {len(row)})")
         source = row[s_col] if s_col is not None and s_col < len(row) else None
-        items.append(_checked_item(where, base, row[t_col], source))
+        bt = row[b_col] if b_col is not None and b_col < len(row) else None
+        items.append(_checked_item(where, base, row[t_col], source, bt))
     return items
 
 
@@ -98,7 +107,10 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
             raise InputError(f"{where}: no \"target\" string")
         if source is not None and not isinstance(source, str):
             raise InputError(f"{where}: \"source\" must be a string or null")
-        items.append(_checked_item(where, base, target, source))
+        bt = row.get("back_translation")
+        if bt is not None and not isinstance(bt, str):
+            raise InputError(f"{where}: \"back_translation\" must be a string or null")
+        items.append(_checked_item(where, base, target, source, bt))
     return items
 
 
