@@ -45,8 +45,21 @@ def exonyms() -> dict[str, tuple[str, ...]]:
     return {k.lower(): tuple(v) for group in table.values() for k, v in group.items()}
 
 
+@lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
     return strip_accents(word.lower()).replace("ï", "i")
+
+
+@lru_cache(maxsize=1)
+def _folded_exonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """exonyms() with each French form folded (_fold), in the same order."""
+    return tuple((k, tuple(_fold(f) for f in forms)) for k, forms in exonyms().items())
+
+
+@lru_cache(maxsize=100_000)
+def _whole_word(folded: str) -> re.Pattern:
+    """`folded` as a whole word (not inside another); compiled once per name."""
+    return re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
 
 
 def base_name(word: str) -> str:
@@ -73,7 +86,7 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
     if name.endswith("s") and len(name) > 3:
         candidates.append(name[:-1])
     for cand in candidates:
-        if re.search(rf"(?<!\w){re.escape(_fold(cand))}(?!\w)", target_folded):
+        if _whole_word(_fold(cand)).search(target_folded):
             return True
         for form in exonyms().get(cand.lower(), ()):
             if _fold(form) in target_folded:
@@ -118,10 +131,10 @@ def lexicon_renders(name: str, target: str) -> bool:
 def _explained_by_source(name: str, source_text: str, source_folded: str) -> bool:
     """Is a target-side name accounted for by the source (same name, exonym, transliteration)?"""
     folded = _fold(name)
-    if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", source_folded):
+    if _whole_word(folded).search(source_folded):
         return True
-    for src_name, forms in exonyms().items():
-        if any(_fold(f) == folded or _fold(f).startswith(folded) for f in forms) and src_name in source_folded:
+    for src_name, forms in _folded_exonyms():
+        if any(f == folded or f.startswith(folded) for f in forms) and src_name in source_folded:
             return True
     spelt = _spelling(folded)
     for word in re.findall(r"[^\W\d_][\w’'\-]*", source_text):

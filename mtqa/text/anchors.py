@@ -156,6 +156,8 @@ _VOWELS = set("aeiouyæøå")
 
 def strip_accents(text: str) -> str:
     """'Médiazone' -> 'Mediazone'; keeps letters that are not accented forms (ø, æ)."""
+    if text.isascii():  # nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
