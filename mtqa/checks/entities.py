@@ -56,10 +56,21 @@ def _folded_exonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k, tuple(_fold(f) for f in forms)) for k, forms in exonyms().items())
 
 
-@lru_cache(maxsize=100_000)
-def _whole_word(folded: str) -> re.Pattern:
-    """`folded` as a whole word (not inside another); compiled once per name."""
-    return re.compile(rf"(?<!\w){re.escape(folded)}(?!\w)")
+def _has_word(folded: str, text: str) -> bool:
+    """Does `folded` occur in `text` as a whole word (not inside another), as the pattern
+    (?<!\w)folded(?!\w) would find it? Without compiling a pattern per name."""
+    if not folded:
+        return re.search(r"(?<!\w)(?!\w)", text) is not None
+    n, i = len(folded), text.find(folded)
+    while i >= 0:
+        if (i == 0 or not _is_word_char(text[i - 1])) and (i + n >= len(text) or not _is_word_char(text[i + n])):
+            return True
+        i = text.find(folded, i + 1)
+    return False
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \w matches in a str pattern
 
 
 def base_name(word: str) -> str:
@@ -86,7 +97,7 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
     if name.endswith("s") and len(name) > 3:
         candidates.append(name[:-1])
     for cand in candidates:
-        if _whole_word(_fold(cand)).search(target_folded):
+        if _has_word(_fold(cand), target_folded):
             return True
         for form in exonyms().get(cand.lower(), ()):
             if _fold(form) in target_folded:
@@ -131,7 +142,7 @@ def lexicon_renders(name: str, target: str) -> bool:
 def _explained_by_source(name: str, source_text: str, source_folded: str) -> bool:
     """Is a target-side name accounted for by the source (same name, exonym, transliteration)?"""
     folded = _fold(name)
-    if _whole_word(folded).search(source_folded):
+    if _has_word(folded, source_folded):
         return True
     for src_name, forms in _folded_exonyms():
         if any(f == folded or f.startswith(folded) for f in forms) and src_name in source_folded:
