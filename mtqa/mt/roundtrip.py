@@ -12,23 +12,28 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from sacrebleu.metrics import CHRF
-
 from mtqa.core.document import Segment
 from mtqa.mt.base import Translator
 
-_CHRF = CHRF()  # chrF2, character 6-grams: sacrebleu's defaults (signature in the report)
+
+@lru_cache(maxsize=1)
+def _chrf():
+    """chrF2, character 6-grams: sacrebleu's defaults (signature in the report). Built on first
+    use: sacrebleu (and numpy under it) is imported only by runs that back-translate."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF()
 
 
 def chrf_signature() -> str:
-    return str(_CHRF.get_signature())
+    return str(_chrf().get_signature())
 
 
 def sentence_chrf(hypothesis: str, reference: str) -> float:
     """chrF (0-100) of a back-translation against the Norwegian source."""
     if not hypothesis.strip() or not reference.strip():
         return 0.0
-    return _CHRF.sentence_score(hypothesis, [reference]).score
+    return _chrf().sentence_score(hypothesis, [reference]).score
 
 
 @dataclass
