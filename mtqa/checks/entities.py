@@ -108,15 +108,30 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
 def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str, float]:
     """The word of `target` spelt most like `name` (only capitalised words: `capitalised`)."""
     folded = _fold(name)
+    n = len(folded)
     best, best_ratio = "", 0.0
-    for word in re.findall(r"[^\W\d_][\w’'\-]*", target):
-        word = re.sub(r"^(?:[ldjmnstc]|qu)[’']", "", word, flags=re.I)  # elision: "l'Open" -> "Open"
+    for word, word_folded in _target_words(target):
         if capitalised and not word[:1].isupper():
             continue
-        ratio = difflib.SequenceMatcher(None, folded, _fold(word)).ratio()
+        m = len(word_folded)
+        if n + m and 2.0 * min(n, m) / (n + m) <= best_ratio:
+            continue  # the ratio is at most this (SequenceMatcher.real_quick_ratio): cannot win
+        ratio = difflib.SequenceMatcher(None, folded, word_folded).ratio()
         if ratio > best_ratio:
             best, best_ratio = word, ratio
     return best, best_ratio
+
+
+_TARGET_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
+_ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)[’']", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _target_words(target: str) -> tuple[tuple[str, str], ...]:
+    """The words of a translation as closest_word compares them (elided article dropped:
+    "l'Open" -> "Open"), each with its folded form; once per translation, not once per name."""
+    words = (_ELIDED_START.sub("", w) for w in _TARGET_WORD.findall(target))
+    return tuple((w, _fold(w)) for w in words)
 
 
 def french_word(word: str) -> bool:
@@ -150,12 +165,12 @@ def _explained_by_source(name: str, source_text: str, source_folded: str) -> boo
     spelt = _spelling(folded)
     for word in re.findall(r"[^\W\d_][\w’'\-]*", source_text):
         w = _fold(word)
-        if difflib.SequenceMatcher(None, folded, w).ratio() >= NEAR_MISS or folded in transliterations(word):
+        if _similar(folded, w) or folded in transliterations(word):
             return True
         # French forms of the name: Kairo -> Caire, Efesus -> Ephèse, Bolonia -> Bologne;
         # and the name inside a Norwegian compound: Kyotoprotokollen -> Kyoto, Egeerhavet -> Égée.
         ws = _spelling(w)
-        if difflib.SequenceMatcher(None, spelt, ws).ratio() >= NEAR_MISS or gallicised(ws, spelt):
+        if _similar(spelt, ws) or gallicised(ws, spelt):
             return True
         if len(spelt) >= 4 and ws.startswith(spelt[: max(4, len(spelt) - 2)]):
             return True
@@ -168,6 +183,15 @@ def _explained_by_source(name: str, source_text: str, source_folded: str) -> boo
         if len(folded) >= 4 and (_skeleton(folded) == _skeleton(w) or sorted(folded) == sorted(w)):
             return True
     return False
+
+
+def _similar(a: str, b: str) -> bool:
+    """difflib's ratio of a and b is at least NEAR_MISS (skipped when their lengths alone rule it
+    out: the ratio is at most 2 * min / sum of the lengths)."""
+    n = len(a) + len(b)
+    if n and 2.0 * min(len(a), len(b)) / n < NEAR_MISS:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_MISS
 
 
 def _english_in_norwegian(word: str) -> frozenset[str]:
