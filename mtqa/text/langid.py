@@ -334,13 +334,14 @@ def _next_is_capitalised(text: str, matches: list[re.Match], n: int) -> bool:
 # process. Low accuracy scores by trigrams only: 0.1 s and 26 MB, slightly less accurate on
 # short strings (docs/benchmarks/langid.md). By default ("auto") every string is read with the
 # low-accuracy models first, and read again with the high-accuracy ones, whose answer is then the
-# one returned, whenever it might be reported: a guess of nb/nn/da/sv, or a Norwegian share of at
-# least CONFIRM_SHARE. A French text with no Norwegian in it never loads the big models, and
+# one returned, whenever it might be reported: a guess of nb/nn/da/sv, a Norwegian share of at
+# least CONFIRM_SHARE or a Norwegian run of CONFIRM_RUN words. A French text with no Norwegian in it never loads the big models, and
 # whatever is flagged is what the high-accuracy models say (docs/BENCHMARKS.md, "Speed", measures
 # both). MTQA_LANGID_ACCURACY=high reads everything with the high-accuracy models, =low nothing.
 ACCURACY_MODES = ("auto", "high", "low")
 DEFAULT_ACCURACY = "auto"
 CONFIRM_SHARE = 0.2  # two thirds of the untranslated check's mixed_share (0.3)
+CONFIRM_RUN = 3      # ... or a run of this many Norwegian words (a copied clause)
 
 _detectors: dict[bool, object] = {}  # high accuracy? -> lingua detector
 _detector_lock = threading.Lock()
@@ -560,9 +561,17 @@ def _labels(text: str) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
     if mode != "auto":
         return _labels_with(text, mode == "high")
     tokens, labels = _labels_with(text, False)
-    if labels and sum(labels) >= CONFIRM_SHARE * len(labels):  # may be reported: confirm
-        return _labels_with(text, True)
+    if labels and (sum(labels) >= CONFIRM_SHARE * len(labels) or _longest_run(labels) >= CONFIRM_RUN):
+        return _labels_with(text, True)  # may be reported: what the high-accuracy models say
     return tokens, labels
+
+
+def _longest_run(labels: tuple[bool, ...]) -> int:
+    best = run = 0
+    for is_nb in labels:
+        run = run + 1 if is_nb else 0
+        best = max(best, run)
+    return best
 
 
 def _labels_with(text: str, high: bool) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
