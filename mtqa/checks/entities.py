@@ -151,7 +151,15 @@ def lexicon_renders(name: str, target: str) -> bool:
     forms = lexicon().get(stem(name.lower(), "nb"))
     if not forms:
         return False
-    return any(stem(w.lower(), "fr") in forms for w in re.findall(r"[^\W\d_]+", target) if w[:1].isupper())
+    return not forms.isdisjoint(_capitalised_stems(target))
+
+
+@lru_cache(maxsize=4096)
+def _capitalised_stems(target: str) -> frozenset[str]:
+    """French stems of the capitalised words of a translation (once per translation)."""
+    from mtqa.text.lexicon import stem
+
+    return frozenset(stem(w.lower(), "fr") for w in re.findall(r"[^\W\d_]+", target) if w[:1].isupper())
 
 
 def _explained_by_source(name: str, source_text: str, source_folded: str) -> bool:

@@ -167,8 +167,22 @@ def strip_accents(text: str) -> str:
     """'Médiazone' -> 'Mediazone'; keeps letters that are not accented forms (ø, æ)."""
     if text.isascii():  # nothing to decompose
         return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    # Character by character through a table filled on demand: NFD decomposes each character on
+    # its own (canonical reordering only moves the combining marks, which go), so this is the
+    # NFD-filter-NFC of the whole text.
+    return unicodedata.normalize("NFC", text.translate(_UNACCENTED))
+
+
+class _Unaccented(dict):
+    """str.translate table: a character -> its NFD decomposition without combining marks."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = "".join(c for c in unicodedata.normalize("NFD", chr(code))
+                                     if not unicodedata.combining(c))
+        return value
+
+
+_UNACCENTED = _Unaccented()
 
 
 def skeleton(word: str) -> str:
