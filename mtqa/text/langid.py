@@ -329,15 +329,16 @@ def _next_is_capitalised(text: str, matches: list[re.Match], n: int) -> bool:
 
 # --- statistical model -------------------------------------------------------------
 
-# lingua in two accuracy modes. High accuracy (lingua's default) scores a string shorter than
-# 120 characters by its 1- to 5-grams; building those models costs about 1 CPU s and 200 MB per
-# process. Low accuracy scores by trigrams only: 0.1 s and 26 MB, slightly less accurate on
-# short strings (docs/benchmarks/langid.md). By default ("auto") every string is read with the
-# low-accuracy models first, and read again with the high-accuracy ones, whose answer is then the
-# one returned, whenever it might be reported: a guess of nb/nn/da/sv, a Norwegian share of at
-# least CONFIRM_SHARE or a Norwegian run of CONFIRM_RUN words. A French text with no Norwegian in it never loads the big models, and
-# whatever is flagged is what the high-accuracy models say (docs/BENCHMARKS.md, "Speed", measures
-# both). MTQA_LANGID_ACCURACY=high reads everything with the high-accuracy models, =low nothing.
+# lingua in two accuracy modes. High accuracy (lingua's default) scores a string by its 1- to
+# 5-grams; building those models costs about 1 CPU s and 200 MB per process. Low accuracy scores
+# by trigrams only: 0.1 s and 26 MB, slightly less accurate on short strings
+# (docs/benchmarks/langid.md). By default ("auto") every string is read with the low-accuracy
+# models first and read again with the high-accuracy ones, whose answer is then the one returned,
+# whenever it might be reported: a guess among `confirm` (nb/nn/da/sv for the untranslated check,
+# fr for the source check), a Norwegian share of at least CONFIRM_SHARE or a Norwegian run of
+# CONFIRM_RUN words. A French text with no Norwegian in it never loads the big models
+# (docs/BENCHMARKS.md, "Speed", measures both). MTQA_LANGID_ACCURACY=high reads everything with
+# the high-accuracy models (the behaviour before), =low confirms nothing.
 ACCURACY_MODES = ("auto", "high", "low")
 DEFAULT_ACCURACY = "auto"
 CONFIRM_SHARE = 0.2  # two thirds of the untranslated check's mixed_share (0.3)
