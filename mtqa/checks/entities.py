@@ -57,7 +57,7 @@ def _folded_exonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _has_word(folded: str, text: str) -> bool:
-    """Does `folded` occur in `text` as a whole word (not inside another), as the pattern
+    r"""Does `folded` occur in `text` as a whole word (not inside another), as the pattern
     (?<!\w)folded(?!\w) would find it? Without compiling a pattern per name."""
     if not folded:
         return re.search(r"(?<!\w)(?!\w)", text) is not None
