@@ -50,7 +50,7 @@ def source_language_error(source: Document) -> str | None:
             size += len(line)
             if size >= SOURCE_SAMPLE_CHARS:
                 break
-    guess = guess_language("\n".join(sample)[:SOURCE_SAMPLE_CHARS * 2])
+    guess = guess_language("\n".join(sample)[:SOURCE_SAMPLE_CHARS * 2], confirm=(TARGET_LANGUAGE,))
     if guess.lang == TARGET_LANGUAGE and guess.confidence >= WRONG_SOURCE_CONFIDENCE:
         return (f"{source.path}: the source reads as French (language identification: {guess.confidence:.0%}), "
                 f"not Norwegian; give the Norwegian original (are the article and its source swapped?)")

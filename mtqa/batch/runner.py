@@ -201,9 +201,28 @@ def run_chunk(jobs: Sequence[Job]) -> list[ArticleOutcome]:
         os._exit(stop.code)  # not back to the pool's loop, which would take the next task
 
 
-def chunk_size(articles: int, workers: int) -> int:
-    """Articles per task: up to MAX_CHUNK, and at least four tasks per worker."""
-    return max(1, min(MAX_CHUNK, articles // (workers * 4)))
+def chunk_size(articles: int, workers: int | None = None) -> int:
+    """Articles per task: up to MAX_CHUNK, and at least eight tasks. It does not depend on the
+    number of workers (`workers` is ignored): a group is one Grammalecte run, so --jobs 2 starts
+    Grammalecte as often as --jobs 1 does."""
+    return max(1, min(MAX_CHUNK, articles // 8))
+
+
+def preload_shared() -> None:
+    """Load, in the parent before the workers fork, what every worker would otherwise load for
+    itself: the modules of the pipeline and its checks, the lingua models (low accuracy; see
+    mtqa.text.langid), the bilingual lexicons, exonyms and outlet lists. The workers share these
+    pages with the parent (copy-on-write) instead of each spending the CPU time again."""
+    import mtqa.pipeline  # noqa: F401  (imports every check)
+    from mtqa.checks import entities
+    from mtqa.text import langid, lexicon
+
+    langid.preload()
+    lexicon.lexicon()
+    lexicon.french_stems()
+    lexicon.english_to_norwegian()
+    entities.exonyms()
+    entities._folded_exonyms()
 
 
 
@@ -272,7 +291,9 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
                 for (job, fingerprint), outcome in zip(group, _worker().check_group([job for job, _ in group])):
                     finish(job, fingerprint, outcome)
     else:
-        # Workers are forked (Linux) before the progress display starts its thread.
+        # Workers are forked (Linux) before the progress display starts its thread, and after
+        # the parent has loaded what they all need.
+        preload_shared()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
         try:
             futures = {pool.submit(run_chunk, [job for job, _ in group]): group for group in chunks}

@@ -46,8 +46,32 @@ def exonyms() -> dict[str, tuple[str, ...]]:
     return {k.lower(): tuple(v) for group in table.values() for k, v in group.items()}
 
 
+@lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
     return strip_accents(word.lower()).replace("ï", "i")
+
+
+@lru_cache(maxsize=1)
+def _folded_exonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """exonyms() with each French form folded (_fold), in the same order."""
+    return tuple((k, tuple(_fold(f) for f in forms)) for k, forms in exonyms().items())
+
+
+def _has_word(folded: str, text: str) -> bool:
+    r"""Does `folded` occur in `text` as a whole word (not inside another), as the pattern
+    (?<!\w)folded(?!\w) would find it? Without compiling a pattern per name."""
+    if not folded:
+        return re.search(r"(?<!\w)(?!\w)", text) is not None
+    n, i = len(folded), text.find(folded)
+    while i >= 0:
+        if (i == 0 or not _is_word_char(text[i - 1])) and (i + n >= len(text) or not _is_word_char(text[i + n])):
+            return True
+        i = text.find(folded, i + 1)
+    return False
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \w matches in a str pattern
 
 
 def base_name(word: str) -> str:
@@ -74,7 +98,7 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
     if name.endswith("s") and len(name) > 3:
         candidates.append(name[:-1])
     for cand in candidates:
-        if re.search(rf"(?<!\w){re.escape(_fold(cand))}(?!\w)", target_folded):
+        if _has_word(_fold(cand), target_folded):
             return True
         for form in exonyms().get(cand.lower(), ()):
             if _fold(form) in target_folded:
@@ -85,15 +109,30 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
 def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str, float]:
     """The word of `target` spelt most like `name` (only capitalised words: `capitalised`)."""
     folded = _fold(name)
+    n = len(folded)
     best, best_ratio = "", 0.0
-    for word in re.findall(r"[^\W\d_][\w’'\-]*", target):
-        word = re.sub(r"^(?:[ldjmnstc]|qu)[’']", "", word, flags=re.I)  # elision: "l'Open" -> "Open"
+    for word, word_folded in _target_words(target):
         if capitalised and not word[:1].isupper():
             continue
-        ratio = difflib.SequenceMatcher(None, folded, _fold(word)).ratio()
+        m = len(word_folded)
+        if n + m and 2.0 * min(n, m) / (n + m) <= best_ratio:
+            continue  # the ratio is at most this (SequenceMatcher.real_quick_ratio): cannot win
+        ratio = difflib.SequenceMatcher(None, folded, word_folded).ratio()
         if ratio > best_ratio:
             best, best_ratio = word, ratio
     return best, best_ratio
+
+
+_TARGET_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
+_ELIDED_START = re.compile(r"^(?:[ldjmnstc]|qu)[’']", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _target_words(target: str) -> tuple[tuple[str, str], ...]:
+    """The words of a translation as closest_word compares them (elided article dropped:
+    "l'Open" -> "Open"), each with its folded form; once per translation, not once per name."""
+    words = (_ELIDED_START.sub("", w) for w in _TARGET_WORD.findall(target))
+    return tuple((w, _fold(w)) for w in words)
 
 
 def french_word(word: str) -> bool:
@@ -113,26 +152,34 @@ def lexicon_renders(name: str, target: str) -> bool:
     forms = lexicon().get(stem(name.lower(), "nb"))
     if not forms:
         return False
-    return any(stem(w.lower(), "fr") in forms for w in re.findall(r"[^\W\d_]+", target) if w[:1].isupper())
+    return not forms.isdisjoint(_capitalised_stems(target))
+
+
+@lru_cache(maxsize=4096)
+def _capitalised_stems(target: str) -> frozenset[str]:
+    """French stems of the capitalised words of a translation (once per translation)."""
+    from mtqa.text.lexicon import stem
+
+    return frozenset(stem(w.lower(), "fr") for w in re.findall(r"[^\W\d_]+", target) if w[:1].isupper())
 
 
 def _explained_by_source(name: str, source_text: str, source_folded: str) -> bool:
     """Is a target-side name accounted for by the source (same name, exonym, transliteration)?"""
     folded = _fold(name)
-    if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", source_folded):
+    if _has_word(folded, source_folded):
         return True
-    for src_name, forms in exonyms().items():
-        if any(_fold(f) == folded or _fold(f).startswith(folded) for f in forms) and src_name in source_folded:
+    for src_name, forms in _folded_exonyms():
+        if any(f == folded or f.startswith(folded) for f in forms) and src_name in source_folded:
             return True
     spelt = _spelling(folded)
     for word in re.findall(r"[^\W\d_][\w’'\-]*", source_text):
         w = _fold(word)
-        if difflib.SequenceMatcher(None, folded, w).ratio() >= NEAR_MISS or folded in transliterations(word):
+        if _similar(folded, w) or folded in transliterations(word):
             return True
         # French forms of the name: Kairo -> Caire, Efesus -> Ephèse, Bolonia -> Bologne;
         # and the name inside a Norwegian compound: Kyotoprotokollen -> Kyoto, Egeerhavet -> Égée.
         ws = _spelling(w)
-        if difflib.SequenceMatcher(None, spelt, ws).ratio() >= NEAR_MISS or gallicised(ws, spelt):
+        if _similar(spelt, ws) or gallicised(ws, spelt):
             return True
         if len(spelt) >= 4 and ws.startswith(spelt[: max(4, len(spelt) - 2)]):
             return True
@@ -145,6 +192,15 @@ def _explained_by_source(name: str, source_text: str, source_folded: str) -> boo
         if len(folded) >= 4 and (_skeleton(folded) == _skeleton(w) or sorted(folded) == sorted(w)):
             return True
     return False
+
+
+def _similar(a: str, b: str) -> bool:
+    """difflib's ratio of a and b is at least NEAR_MISS (skipped when their lengths alone rule it
+    out: the ratio is at most 2 * min / sum of the lengths)."""
+    n = len(a) + len(b)
+    if n and 2.0 * min(len(a), len(b)) / n < NEAR_MISS:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_MISS
 
 
 def _english_in_norwegian(word: str) -> frozenset[str]:

@@ -12,28 +12,39 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from sacrebleu.metrics import CHRF
-
 from mtqa.core.document import Segment
 from mtqa.mt.base import Translator
 
-_CHRF = CHRF()  # chrF2, character 6-grams: sacrebleu's defaults (the aligner's similarity)
-# The back-translation check's score: chrF++ (character 6-grams and word 1-2-grams), beta 1,
-# lowercased. Chosen on FLORES-200 dev with the real back-translations of the human French
-# (docs/BENCHMARKS.md, "Back-translation calibration"): recall-weighted chrF2 rewards any long
-# back-translation, so an unrelated sentence scores close to a faithful but garbled one; with
-# beta 1 and word bigrams the two separate (97 % of swapped lines below the 1.5 % faithful
-# quantile with the 2020 model, against 85 % for chrF2).
-_MEANING = CHRF(word_order=2, beta=1, lowercase=True)
+
+@lru_cache(maxsize=1)
+def _chrf():
+    """chrF2, character 6-grams: sacrebleu's defaults (signature in the report). Built on first
+    use: sacrebleu (and numpy under it) is imported only by runs that back-translate."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF()
+
+
+@lru_cache(maxsize=1)
+def _meaning():
+    """The back-translation check's score: chrF++ (character 6-grams and word 1-2-grams), beta 1,
+    lowercased. Chosen on FLORES-200 dev with the real back-translations of the human French
+    (docs/BENCHMARKS.md, "Back-translation calibration"): recall-weighted chrF2 rewards any long
+    back-translation, so an unrelated sentence scores close to a faithful but garbled one; with
+    beta 1 and word bigrams the two separate (97 % of swapped lines below the 1.5 % faithful
+    quantile with the 2020 model, against 85 % for chrF2). Built on first use, like _chrf."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF(word_order=2, beta=1, lowercase=True)
 
 
 def chrf_signature() -> str:
-    return str(_CHRF.get_signature())
+    return str(_chrf().get_signature())
 
 
 def meaning_signature() -> str:
     """The sacrebleu signature of the back-translation check's score (meaning_score)."""
-    return str(_MEANING.get_signature())
+    return str(_meaning().get_signature())
 
 
 def meaning_score(hypothesis: str, reference: str) -> float:
@@ -41,14 +52,14 @@ def meaning_score(hypothesis: str, reference: str) -> float:
     back-translation against the Norwegian source; 0 when either side is blank."""
     if not hypothesis.strip() or not reference.strip():
         return 0.0
-    return _MEANING.sentence_score(hypothesis, [reference]).score
+    return _meaning().sentence_score(hypothesis, [reference]).score
 
 
 def sentence_chrf(hypothesis: str, reference: str) -> float:
     """chrF (0-100) of a back-translation against the Norwegian source."""
     if not hypothesis.strip() or not reference.strip():
         return 0.0
-    return _CHRF.sentence_score(hypothesis, [reference]).score
+    return _chrf().sentence_score(hypothesis, [reference]).score
 
 
 @dataclass

@@ -38,10 +38,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
-
 from mtqa.core.document import Bead
 from mtqa.text.anchors import find_names, find_numbers, handles, skeleton, strip_accents
+
+
+class _LazyNumpy:
+    """numpy, imported on the first attribute looked up (then bound as `np` in this module):
+    commands that only list or configure checks (mtqa checks, mtqa --help) import this module
+    for its constants and never pay for numpy."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np = _LazyNumpy()
 
 # --- length model -----------------------------------------------------------
 

@@ -13,6 +13,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # Spaces used as thousands separators: space, no-break space, narrow no-break space, thin space.
@@ -82,6 +83,14 @@ _RANGE_JOIN = re.compile(r"^\s*(?:til|to|à|-|–|og|et|ou|eller)\s*$")
 
 def find_numbers(text: str) -> list[Number]:
     """All numbers written with digits in `text`, in order, with canonical values."""
+    return list(_find_numbers(text))
+
+
+@lru_cache(maxsize=16384)
+def _find_numbers(text: str) -> tuple[Number, ...]:
+    """find_numbers, once per text (the aligner and several checks ask about the same ones)."""
+    if not any(c.isdigit() for c in text):
+        return ()
     found: list[Number] = []
     dates = list(_DATE_RE.finditer(text))
     for d in dates:
@@ -126,7 +135,7 @@ def find_numbers(text: str) -> list[Number]:
         end = m.end()
         found.append(Number(value=value, text=text[start:end].strip(), start=start, end=end, kind=kind, scale=exp))
     found.sort(key=lambda n: n.start)
-    return _scale_ranges(text, found)
+    return tuple(_scale_ranges(text, found))
 
 
 def _scale_ranges(text: str, numbers: list[Number]) -> list[Number]:
@@ -156,8 +165,24 @@ _VOWELS = set("aeiouyæøå")
 
 def strip_accents(text: str) -> str:
     """'Médiazone' -> 'Mediazone'; keeps letters that are not accented forms (ø, æ)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    if text.isascii():  # nothing to decompose
+        return text
+    # Character by character through a table filled on demand: NFD decomposes each character on
+    # its own (canonical reordering only moves the combining marks, which go), so this is the
+    # NFD-filter-NFC of the whole text.
+    return unicodedata.normalize("NFC", text.translate(_UNACCENTED))
+
+
+class _Unaccented(dict):
+    """str.translate table: a character -> its NFD decomposition without combining marks."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = "".join(c for c in unicodedata.normalize("NFD", chr(code))
+                                     if not unicodedata.combining(c))
+        return value
+
+
+_UNACCENTED = _Unaccented()
 
 
 def skeleton(word: str) -> str:
@@ -198,6 +223,11 @@ def _sentence_initial(text: str, start: int) -> bool:
 def find_names(text: str, include_initial: bool = False) -> list[Name]:
     """Capitalised words that are not sentence-initial (those are ambiguous), and
     all-caps acronyms of 2+ letters. `include_initial` keeps sentence-initial words too."""
+    return list(_find_names(text, include_initial))
+
+
+@lru_cache(maxsize=16384)
+def _find_names(text: str, include_initial: bool) -> tuple[Name, ...]:
     names: list[Name] = []
     for m in _WORD_RE.finditer(text):
         word = m.group(0).strip("-'’")
@@ -209,7 +239,7 @@ def find_names(text: str, include_initial: bool = False) -> list[Name]:
         if not include_initial and _sentence_initial(text, m.start()):
             continue
         names.append(Name(word, m.start(), m.start() + len(word)))
-    return names
+    return tuple(names)
 
 
 def handles(text: str) -> list[str]:

@@ -15,8 +15,10 @@ docs/benchmarks/langid.md):
    @handles, URLs and e-mail addresses are not language evidence and are skipped;
    all-caps headlines are read as ordinary words.
 2. A statistical model: lingua (character n-gram naive Bayes, in Rust) restricted to
-   fr, nb, nn, da, sv, en; deterministic, well under a millisecond a sentence. It is
-   loaded once per process, on first use (about 1 s and 200 MB).
+   fr, nb, nn, da, sv, en; deterministic, well under a millisecond a sentence. Its
+   low-accuracy (trigram) models read everything first (0.1 s and 26 MB to load); its
+   high-accuracy models (about 1 s and 200 MB, loaded once per process, on first use)
+   confirm whatever might be reported (see CONFIRM_SHARE and accuracy_mode()).
 3. A cheap lexical signal: frequent words with their rough relative frequency in French,
    English and Scandinavian ("og", "ikke", "også" / "dans", "qui", "les" / "the",
    "which"; homographs such as "de", "en", "mer" lean the way their frequencies do);
@@ -327,34 +329,72 @@ def _next_is_capitalised(text: str, matches: list[re.Match], n: int) -> bool:
 
 # --- statistical model -------------------------------------------------------------
 
-_detector = None
+# lingua in two accuracy modes. High accuracy (lingua's default) scores a string by its 1- to
+# 5-grams; building those models costs about 1 CPU s and 200 MB per process. Low accuracy scores
+# by trigrams only: 0.1 s and 26 MB, slightly less accurate on short strings
+# (docs/benchmarks/langid.md). By default ("auto") every string is read with the low-accuracy
+# models first and read again with the high-accuracy ones, whose answer is then the one returned,
+# whenever it might be reported: a guess among `confirm` (nb/nn/da/sv for the untranslated check,
+# fr for the source check), a Norwegian share of at least CONFIRM_SHARE or a Norwegian run of
+# CONFIRM_RUN words. A French text with no Norwegian in it never loads the big models
+# (docs/BENCHMARKS.md, "Speed", measures both). MTQA_LANGID_ACCURACY=high reads everything with
+# the high-accuracy models (the behaviour before), =low confirms nothing.
+ACCURACY_MODES = ("auto", "high", "low")
+DEFAULT_ACCURACY = "auto"
+CONFIRM_SHARE = 0.2  # two thirds of the untranslated check's mixed_share (0.3)
+CONFIRM_RUN = 3      # ... or a run of this many Norwegian words (a copied clause)
+
+_detectors: dict[bool, object] = {}  # high accuracy? -> lingua detector
 _detector_lock = threading.Lock()
 
 
-def _get_detector():
-    """The lingua detector for fr/nb/nn/da/sv/en, built once per process (thread-safe)."""
-    global _detector
-    if _detector is None:
+def accuracy_mode() -> str:
+    """MTQA_LANGID_ACCURACY when it names a mode, else DEFAULT_ACCURACY."""
+    import os
+
+    mode = os.environ.get("MTQA_LANGID_ACCURACY", "").strip().lower()
+    return mode if mode in ACCURACY_MODES else DEFAULT_ACCURACY
+
+
+def _get_detector(high: bool = True, preload: bool = False):
+    """The lingua detector for fr/nb/nn/da/sv/en in one accuracy mode, built once per process,
+    on first use (thread-safe). Its models load lazily, each (language, n-gram length) when
+    first needed, unless `preload`."""
+    detector = _detectors.get(high)
+    if detector is None:
         with _detector_lock:
-            if _detector is None:
+            detector = _detectors.get(high)
+            if detector is None:
                 from lingua import Language, LanguageDetectorBuilder
 
-                _detector = (
-                    LanguageDetectorBuilder.from_languages(
-                        Language.FRENCH, Language.BOKMAL, Language.NYNORSK,
-                        Language.DANISH, Language.SWEDISH, Language.ENGLISH,
-                    )
-                    .with_preloaded_language_models()
-                    .build()
+                builder = LanguageDetectorBuilder.from_languages(
+                    Language.FRENCH, Language.BOKMAL, Language.NYNORSK,
+                    Language.DANISH, Language.SWEDISH, Language.ENGLISH,
                 )
-    return _detector
+                if not high:
+                    builder = builder.with_low_accuracy_mode()
+                if preload:
+                    builder = builder.with_preloaded_language_models()
+                detector = _detectors[high] = builder.build()
+    return detector
+
+
+def preload(high: bool | None = None) -> None:
+    """Load the models now, all of them: a parent process calls it before forking workers, which
+    then share the loaded models instead of each loading its own. `high`: the high-accuracy ones
+    too (default: when the accuracy mode can use them)."""
+    mode = accuracy_mode()
+    if mode != "high":
+        _get_detector(False, preload=True)
+    if high if high is not None else mode == "high":
+        _get_detector(True, preload=True)
 
 
 @lru_cache(maxsize=65536)
-def _model_probs(text: str) -> tuple[float, ...]:
+def _model_probs(text: str, high: bool = True) -> tuple[float, ...]:
     """lingua's probabilities for the six languages, in LANGUAGES order."""
     values = {cv.language.iso_code_639_1.name.lower(): cv.value
-              for cv in _get_detector().compute_language_confidence_values(text)}
+              for cv in _get_detector(high).compute_language_confidence_values(text)}
     total = sum(values.values())
     if total <= 0:
         return tuple(1.0 / len(LANGUAGES) for _ in LANGUAGES)
@@ -424,13 +464,26 @@ def _normalise_ui(text: str) -> str:
     return " ".join(text.strip(" \t\u00a0.:!›»>|•–—-").split()).lower()
 
 
-def guess_language(text: str) -> LanguageGuess:
-    """The language of `text` (the dominant one for mixed text); deterministic."""
-    return _guess(unicodedata.normalize("NFC", text))
+def guess_language(text: str, confirm: tuple[str, ...] = SCANDINAVIAN) -> LanguageGuess:
+    """The language of `text` (the dominant one for mixed text); deterministic.
+
+    `confirm`: the answers the caller acts on (reports); in the "auto" accuracy mode a
+    low-accuracy answer among them is replaced by the high-accuracy one."""
+    return _guess(unicodedata.normalize("NFC", text), tuple(confirm))
 
 
 @lru_cache(maxsize=16384)
-def _guess(text: str) -> LanguageGuess:
+def _guess(text: str, confirm: tuple[str, ...] = SCANDINAVIAN) -> LanguageGuess:
+    mode = accuracy_mode()
+    if mode != "auto":
+        return _guess_with(text, mode == "high")
+    guess = _guess_with(text, False)
+    if guess.lang in confirm:  # acted on: say what the high-accuracy models say
+        return _guess_with(text, True)
+    return guess
+
+
+def _guess_with(text: str, high: bool) -> LanguageGuess:
     if _normalise_ui(text) in _NB_UI:
         return LanguageGuess("nb", 0.99)
     tokens = _tokens(text)
@@ -442,7 +495,7 @@ def _guess(text: str) -> LanguageGuess:
         own = sum(1 for like in likes if like[g] == 1.0 and max(like) == 1.0 and sum(like) < 1.2)
         if own >= _FAST_MIN_WORDS and all(like[g] >= 0.3 for like in likes):
             return LanguageGuess(_GROUPS[g], round(_posterior(likes, (1 / 3, 1 / 3, 1 / 3))[g], 4))
-    probs = _model_probs(" ".join(t.text for t in tokens))
+    probs = _model_probs(" ".join(t.text for t in tokens), high)
     posterior = _posterior(likes, _group_probs(probs))
     best = max(range(3), key=lambda g: (posterior[g], -g))
     conf = round(posterior[best], 4)
@@ -467,9 +520,9 @@ def _scandinavian_variant(tokens: tuple[_Token, ...], probs: tuple[float, ...]) 
 
 
 @lru_cache(maxsize=65536)
-def _word_log_odds(word: str) -> float:
+def _word_log_odds(word: str, high: bool = True) -> float:
     """Damped log odds that a lone word (unknown to the lexicon) is Scandinavian."""
-    fr, en, nb = _group_probs(_model_probs(word))
+    fr, en, nb = _group_probs(_model_probs(word, high))
     p = min(max(nb, 1e-6), 1 - 1e-6)
     return max(-_WORD_MODEL_CAP, min(_WORD_MODEL_CAP, _WORD_MODEL_WEIGHT * math.log(p / (1 - p))))
 
@@ -505,6 +558,24 @@ def _viterbi(emissions: list[float]) -> list[bool]:
 @lru_cache(maxsize=16384)
 def _labels(text: str) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
     """Content tokens of `text` (NFC) and, for each, whether it is Norwegian."""
+    mode = accuracy_mode()
+    if mode != "auto":
+        return _labels_with(text, mode == "high")
+    tokens, labels = _labels_with(text, False)
+    if labels and (sum(labels) >= CONFIRM_SHARE * len(labels) or _longest_run(labels) >= CONFIRM_RUN):
+        return _labels_with(text, True)  # may be reported: what the high-accuracy models say
+    return tokens, labels
+
+
+def _longest_run(labels: tuple[bool, ...]) -> int:
+    best = run = 0
+    for is_nb in labels:
+        run = run + 1 if is_nb else 0
+        best = max(best, run)
+    return best
+
+
+def _labels_with(text: str, high: bool) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
     tokens = _tokens(text)
     if not tokens:
         return (), ()
@@ -527,7 +598,7 @@ def _labels(text: str) -> tuple[tuple[_Token, ...], tuple[bool, ...]]:
         if not todo:
             return tokens, tuple(path)
         for i in todo:
-            emissions[i] = _word_log_odds(tokens[i].text)
+            emissions[i] = _word_log_odds(tokens[i].text, high)
             pending[i] = False
 
 

@@ -49,9 +49,14 @@ _NUMBER = re.compile(r"\d")
 _ELISION = re.compile(r"(?i)(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)[’']")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lowercase without accents ("Séville" -> "seville"); ø, æ and å are letters of their own."""
-    text = text.lower().replace("ø", "o").replace("æ", "ae").replace("å", "a")
+    """Lowercase without accents ("Séville" -> "seville"); ø, æ and å are letters of their own.
+    Cached: it is asked about the same words again and again."""
+    text = text.lower()
+    if text.isascii():  # nothing to decompose
+        return text
+    text = text.replace("ø", "o").replace("æ", "ae").replace("å", "a")
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
@@ -108,17 +113,27 @@ def content_words(text: str, lang: str) -> list[Word]:
         w = m.group(0)
         if len(w) > MAX_WORD_CHARS:
             continue
-        off = 0
-        if lang == "fr":  # elision: "l'université" -> "université", "qu'il" -> "il"
-            elided = _ELISION.match(w)
-            if elided and elided.end() < len(w):
-                off = elided.end()
-                w = w[off:]
-        low = w.lower()
-        if low in STOPWORDS[lang] or (len(w) < 2 and not w.isdigit()):
-            continue
-        out.append(Word(w, m.start() + off, m.end(), w if _NUMBER.search(w) else stem(low, lang), fold(w)))
+        known = _content_word(w, lang)
+        if known is not None:
+            off, word, word_stem, folded = known
+            out.append(Word(word, m.start() + off, m.end(), word_stem, folded))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _content_word(w: str, lang: str) -> tuple[int, str, str, str] | None:
+    """What content_words keeps of one matched word (offset of the elided start, the word, its
+    stem, its folded form), or None for a function word; cached per distinct word."""
+    off = 0
+    if lang == "fr":  # elision: "l'université" -> "université", "qu'il" -> "il"
+        elided = _ELISION.match(w)
+        if elided and elided.end() < len(w):
+            off = elided.end()
+            w = w[off:]
+    low = w.lower()
+    if low in STOPWORDS[lang] or (len(w) < 2 and not w.isdigit()):
+        return None
+    return off, w, w if _NUMBER.search(w) else stem(low, lang), fold(w)
 
 
 @lru_cache(maxsize=200_000)
@@ -127,7 +142,17 @@ def _spelling(folded: str) -> str:
     (k / c / qu, ph / f, th / t, y / i, doubled letters): "politikk" and "politique" -> "politik"."""
     for a, b in (("qu", "k"), ("ph", "f"), ("th", "t"), ("ch", "k"), ("c", "k"), ("y", "i")):
         folded = folded.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", folded)
+    return _DOUBLED.sub(r"\1", folded)
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def _alike_key(folded: str) -> str | None:
+    """What two hyphen-free words must share to be _alike unless equal: the first four letters
+    of their spelling; None for a word with a hyphen (compared part by part)."""
+    return None if "-" in folded else _spelling(folded)[:4]
 
 
 def _alike(a: str, b: str) -> bool:
@@ -276,15 +301,30 @@ def _translations(w: Word) -> frozenset[str]:
 
 
 def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
-    """Which words of each side have a counterpart, comparing every pair."""
+    """Which words of each side have a counterpart, as if every pair were compared.
+
+    Only the pairs that can match are looked at: target words by stem (the lexicon), by folded
+    form, and, for _alike, those sharing the first four letters of their spelling (every
+    hyphen-free match does, _alike_key) or holding a hyphen (compared part by part)."""
     tgt_ok = [False] * len(tgt)
+    by_stem: dict[str, list[int]] = {}
+    by_key: dict[str | None, list[int]] = {}
+    for j, t in enumerate(tgt):
+        by_stem.setdefault(t.stem, []).append(j)
+        by_key.setdefault(_alike_key(t.folded), []).append(j)
+    hyphenated = by_key.get(None, [])
     src_ok = []
     for w in src:
-        translations = _translations(w)
         hit = False
-        for j, t in enumerate(tgt):
-            if t.stem in translations or t.folded == w.folded or _alike(w.folded, t.folded):
+        for s in _translations(w) & by_stem.keys():
+            for j in by_stem[s]:
                 tgt_ok[j] = hit = True
+        key = _alike_key(w.folded)
+        candidates = range(len(tgt)) if key is None else by_key.get(key, []) + hyphenated
+        for j in candidates:
+            if not tgt_ok[j] or not hit:
+                if tgt[j].folded == w.folded or _alike(w.folded, tgt[j].folded):
+                    tgt_ok[j] = hit = True
         src_ok.append(hit)
     return tuple(src_ok), tuple(tgt_ok)
 
