@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Iterable, Sequence
+from typing import Any, ClassVar, Iterable, Sequence
 
 from mtqa.checks.options import check_values, settings_of
 from mtqa.core.document import HASHTAGS, UI, Segment
@@ -76,7 +76,7 @@ class CheckInput:
 
 
 @dataclass(frozen=True)
-class Options:
+class BaseOptions:
     """The settings every check has. A check declares its own as a frozen subclass, `Options`,
     nested in its class: `field(default=..., metadata={"help": "one line"})` for each, choices as
     `Literal[...]` or an enum, `metadata={"config": False}` for data a configuration file must not
@@ -88,6 +88,9 @@ class Options:
         check_values(self)
 
 
+Options = BaseOptions  # the base every check's Options extends (Check.Options is one)
+
+
 class Check:
     """Base class. Subclasses set name and category, declare their Options and implement run()."""
 
@@ -96,7 +99,11 @@ class Check:
     needs_source: ClassVar[bool] = False
     needs_model: ClassVar[bool] = False   # needs back-translations (a translation model)
     enabled_by: ClassVar[str] = ""        # a setting that must be set for the check to run unless named in --enable
-    Options: ClassVar[type[Options]] = Options
+    options: Any  # an instance of the check's own Options (typed per check by its declaration)
+
+    @dataclass(frozen=True)
+    class Options(BaseOptions):
+        """The settings of a check that declares none of its own: only `severity`."""
 
     def __init__(self, options: Options | None = None, **overrides) -> None:
         """`options`: a complete Options of this check (default: its declared defaults);
