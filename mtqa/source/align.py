@@ -90,6 +90,18 @@ class CostWeights:
     # empty beads; the length and anchor costs still decide those.
     similarity: float = 30.0
     similarity_null: float = 0.5
+    # Paragraphs (lines), when the caller says which line each sentence is on: every line break
+    # of either side that the alignment does not match with a line break of the other side (a
+    # cut between beads that is a paragraph end on one side only, or a break inside a bead)
+    # costs this much. Machine translation keeps the paragraphs of the source, so beads that
+    # run across a paragraph end on both sides (a short translation merged with its neighbour)
+    # pay twice; a dropped or inserted paragraph pays nothing; a text whose line breaks do
+    # not correspond at all pays about the same on every path.
+    paragraph: float = 8.0
+    # ... and, with paragraphs known, a 1-0 or 0-1 bead costs this much more: a translation made
+    # paragraph by paragraph rarely drops or adds a sentence, and an unrelated (hallucinated)
+    # paragraph is better paired in place than shifted against its neighbours.
+    paragraph_null: float = 3.0
 
     def prior(self, kind: tuple[int, int]) -> float:
         return {
@@ -176,6 +188,10 @@ class _Side:
     length_sums: np.ndarray  # (n+1,) characters
     punct_sums: np.ndarray  # (4, n+1): ?, !, quotes, colons
     anchors: dict[str, tuple[tuple[str, ...], ...]]  # class -> anchors of each sentence, sorted
+    # breaks[k]: 1 when the cut before sentence k (0 <= k <= n) is a paragraph end (k = 0 and k = n
+    # always are); inner_sums: prefix sums of breaks, for the breaks inside a bead. None: no lines.
+    breaks: np.ndarray | None = None
+    inner_sums: np.ndarray | None = None
 
 
 def _prefix(values) -> np.ndarray:
@@ -183,9 +199,22 @@ def _prefix(values) -> np.ndarray:
     return np.concatenate([np.zeros((1,) + arr.shape[1:]), np.cumsum(arr, axis=0)])
 
 
-def _side(texts: Sequence[str], pool: dict[str, str] | None = None) -> _Side:
-    """`pool`: one copy of every anchor string, shared by the sentences (and the two sides)."""
+def _breaks(lines: Sequence | None, n: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if lines is None:
+        return None, None
+    if len(lines) != n:
+        raise ValueError(f"{len(lines)} line numbers for {n} sentences")
+    breaks = np.ones(n + 1)
+    for k in range(1, n):
+        breaks[k] = float(lines[k] != lines[k - 1])
+    return breaks, np.cumsum(breaks)
+
+
+def _side(texts: Sequence[str], pool: dict[str, str] | None = None, lines: Sequence | None = None) -> _Side:
+    """`pool`: one copy of every anchor string, shared by the sentences (and the two sides).
+    `lines`: the paragraph (line) of each sentence, or None."""
     texts = tuple(texts)
+    breaks, inner = _breaks(lines, len(texts))
     pool = {} if pool is None else pool
     # Sorted tuples of pooled strings rather than frozensets: a tenth of the memory on long
     # documents, and a fixed order for the float sums over them (no PYTHONHASHSEED dependence).
@@ -196,6 +225,8 @@ def _side(texts: Sequence[str], pool: dict[str, str] | None = None) -> _Side:
         length_sums=_prefix([len(t) for t in texts]),
         punct_sums=_prefix([_punctuation(t) for t in texts]).reshape(len(texts) + 1, -1).T.copy(),
         anchors=anchors,
+        breaks=breaks,
+        inner_sums=inner,
     )
 
 
@@ -396,13 +427,14 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
     ls = src.length_sums[i1] - src.length_sums[i0]
     lt = tgt.length_sums[j1] - tgt.length_sums[j0]
     lengths = length_cost(ls, lt) * np.ones(valid.shape)
+    paragraphs = _paragraph_cost(src, tgt, i0, i1, j0, j1, a, b, weights)
     if a == 0 or b == 0:
-        cost = -math.log(weights.prior(kind)) + weights.null_length * lengths
+        cost = -math.log(weights.prior(kind)) + weights.null_length * lengths + paragraphs
         if similarity is not None:
             cost = cost + weights.similarity * weights.similarity_null
         return np.where(valid, cost, np.inf)
 
-    cost = -math.log(weights.prior(kind)) + lengths
+    cost = -math.log(weights.prior(kind)) + lengths + paragraphs
     for name, tables in anchors.items():
         hits = _hits(tables, kind, band, r0, r1)
         misses = (tables.src_sums[i1] - tables.src_sums[i0]) + (tables.tgt_sums[j1] - tables.tgt_sums[j0]) - 2 * hits
@@ -421,6 +453,21 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
         # Per sentence, so that merging two good pairs into a 2-2 bead gains nothing.
         cost = cost + weights.similarity * (1.0 - sim) * (a + b) / 2
     return np.where(valid, cost, np.inf)
+
+
+def _paragraph_cost(src: _Side, tgt: _Side, i0, i1, j0, j1, a: int, b: int, weights: CostWeights):
+    """`weights.paragraph` per paragraph end left unmatched by the bead ending at (i1, j1): its end
+    cut when it is a paragraph end on one side only, and the paragraph ends inside it."""
+    if src.breaks is None or tgt.breaks is None or not weights.paragraph:
+        return 0.0
+    unmatched = np.abs(src.breaks[i1] - tgt.breaks[j1])
+    if a == 0 or b == 0:
+        return weights.paragraph * unmatched + weights.paragraph_null
+    if a >= 2:
+        unmatched = unmatched + (src.inner_sums[i1 - 1] - src.inner_sums[i0])
+    if b >= 2:
+        unmatched = unmatched + (tgt.inner_sums[j1 - 1] - tgt.inner_sums[j0])
+    return weights.paragraph * unmatched
 
 
 # --- dynamic programme ------------------------------------------------------
@@ -523,7 +570,8 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
 
 def align(source: Sequence[str], target: Sequence[str],
           similarity: Callable[[str, str], float] | None = None,
-          *, band: int | None = None, weights: CostWeights = DEFAULT_WEIGHTS) -> list[Bead]:
+          *, band: int | None = None, weights: CostWeights = DEFAULT_WEIGHTS,
+          source_lines: Sequence | None = None, target_lines: Sequence | None = None) -> list[Bead]:
     """Align two sentence lists; return beads in order, covering every sentence once.
 
     `similarity(source_text, target_text)` in [0, 1], when given, is added to the
@@ -534,12 +582,19 @@ def align(source: Sequence[str], target: Sequence[str],
     max(20, sqrt(length) / 4) sentences (25 for 10 000) that widens itself (x4, at
     most 3 times) if the path comes within two sentences of its edge. `weights`
     overrides the cost weights (for tuning; see scripts/bench_align.py --tune).
+
+    `source_lines` / `target_lines`: the paragraph (line number) of each sentence. Given both,
+    the alignment keeps paragraphs together (see `CostWeights.paragraph`): sentences are
+    aligned inside paragraphs and across neighbouring ones only where the evidence outweighs a
+    paragraph end on each side.
     """
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         return ([Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)])
     pool: dict[str, str] = {}
-    src, tgt = _side(source, pool), _side(target, pool)
+    both = source_lines is not None and target_lines is not None
+    src = _side(source, pool, source_lines if both else None)
+    tgt = _side(target, pool, target_lines if both else None)
 
     if band is not None:
         half = max(int(band), 1)
@@ -591,3 +646,41 @@ def bead_f1(predicted: Sequence[Bead], gold: Sequence[Bead]) -> dict:
         for k in sorted({kind(x) for x in pred | ref})
     }
     return result
+
+
+def group_beads(beads: Sequence[Bead], source_units: Sequence, target_units: Sequence) -> list[Bead]:
+    """Beads joined into the coarsest groups that a gold alignment of units can tell apart.
+
+    `source_units[i]` / `target_units[j]`: the unit (for line-aligned files, the line number)
+    of each sentence. Beads that hold sentences of one unit of the same side are joined
+    (transitively), so the sentence alignment inside a pair of lines does not matter, but a
+    bead that takes sentences of two lines joins them, and a line pair split into a 1-0 and a
+    0-1 bead stays split. Scoring these groups against one bead per line pair (`mtqa.pipeline.beads_by_line`)
+    with `bead_f1` gives the bead F1 of a damaged line-aligned document.
+    """
+    parent = list(range(len(beads)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[tuple[str, object], int] = {}
+    for k, bead in enumerate(beads):
+        for key in [("s", source_units[i]) for i in bead.source] + [("t", target_units[j]) for j in bead.target]:
+            if key in owner:
+                a, b = find(owner[key]), find(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[key] = k
+    groups: dict[int, list[Bead]] = {}
+    for k, bead in enumerate(beads):
+        groups.setdefault(find(k), []).append(bead)
+    out = []
+    for root in sorted(groups):
+        members = groups[root]
+        out.append(Bead(tuple(sorted(i for b in members for i in b.source)),
+                        tuple(sorted(j for b in members for j in b.target)), sum(b.cost for b in members)))
+    return out
