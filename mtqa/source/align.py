@@ -36,6 +36,7 @@ from array import array
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -81,6 +82,10 @@ class CostWeights:
     name_miss: float = 1.0
     cognate_hit: float = 4.0
     cognate_miss: float = 0.0
+    # Words the bilingual lexicon pairs (mtqa.text.lexicon: FreeDict stems): what tells a short
+    # translation from one merged with its neighbour when no number or name does.
+    lexicon_hit: float = 1.5
+    lexicon_miss: float = 0.0
     punctuation: float = 2.0
     # similarity: a bead of k sentences costs `similarity * (1 - sim) * k / 2`, a
     # 1-0 or 0-1 bead `similarity * similarity_null`, so a pair scoring below
@@ -171,13 +176,39 @@ def _punctuation(text: str) -> list[int]:
     return [q, e, min(quote, 1), colon]
 
 
-# Anchor classes: name -> how a sentence's anchors are found. Each class has a
-# `<name>_hit` and `<name>_miss` weight in CostWeights.
-ANCHORS: dict[str, Callable[[str], frozenset[str]]] = {
+@lru_cache(maxsize=100_000)
+def _lexicon_source(text: str) -> frozenset[str]:
+    """The French stems that the bilingual lexicon (mtqa.text.lexicon) gives for the content words
+    of a Norwegian sentence."""
+    from mtqa.text.lexicon import _translations, content_words
+
+    keys: set[str] = set()
+    for w in content_words(text, "nb"):
+        if not w.stem.isdigit():
+            keys.update(_translations(w))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=100_000)
+def _lexicon_target(text: str) -> frozenset[str]:
+    """The stems of the content words of a French sentence."""
+    from mtqa.text.lexicon import content_words
+
+    return frozenset(w.stem for w in content_words(text, "fr") if not w.stem.isdigit())
+
+
+# Anchor classes: name -> how a sentence's anchors are found (one function for both sides, or a
+# (source, target) pair). Each class has a `<name>_hit` and `<name>_miss` weight in CostWeights.
+ANCHORS: dict[str, Callable[[str], frozenset[str]] | tuple[Callable[[str], frozenset[str]], ...]] = {
     "number": _exact_anchors,
     "name": _name_anchors,
     "cognate": _cognate_anchors,
+    "lexicon": (_lexicon_source, _lexicon_target),
 }
+
+
+def _finder(find, side: int):
+    return find[side] if isinstance(find, tuple) else find
 
 
 @dataclass(frozen=True)
@@ -210,7 +241,8 @@ def _breaks(lines: Sequence | None, n: int) -> tuple[np.ndarray | None, np.ndarr
     return breaks, np.cumsum(breaks)
 
 
-def _side(texts: Sequence[str], pool: dict[str, str] | None = None, lines: Sequence | None = None) -> _Side:
+def _side(texts: Sequence[str], pool: dict[str, str] | None = None, lines: Sequence | None = None,
+          side: int = 0) -> _Side:
     """`pool`: one copy of every anchor string, shared by the sentences (and the two sides).
     `lines`: the paragraph (line) of each sentence, or None."""
     texts = tuple(texts)
@@ -218,7 +250,7 @@ def _side(texts: Sequence[str], pool: dict[str, str] | None = None, lines: Seque
     pool = {} if pool is None else pool
     # Sorted tuples of pooled strings rather than frozensets: a tenth of the memory on long
     # documents, and a fixed order for the float sums over them (no PYTHONHASHSEED dependence).
-    anchors = {name: tuple(tuple(sorted(pool.setdefault(k, k) for k in find(t))) for t in texts)
+    anchors = {name: tuple(tuple(sorted(pool.setdefault(k, k) for k in _finder(find, side)(t))) for t in texts)
                for name, find in ANCHORS.items()}
     return _Side(
         texts=texts,
@@ -395,8 +427,17 @@ class _AnchorTables:
     tgt_sums: np.ndarray  # (m+1,)
 
 
-def _anchor_tables(src_sets, tgt_sets, band: _Band) -> _AnchorTables:
+# Anchors of a class that weigh less than this (`_rarity`) are left out: frequent words that the
+# lexicon pairs everywhere say little and would cost most of the work.
+ANCHOR_FLOOR = {"lexicon": 0.5}
+
+
+def _anchor_tables(src_sets, tgt_sets, band: _Band, floor: float = 0.0) -> _AnchorTables:
     weight = _rarity(src_sets, tgt_sets)
+    if floor > 0:
+        kept = {k for k, w in weight.items() if w >= floor}
+        src_sets = [tuple(k for k in keys if k in kept) for keys in src_sets]
+        tgt_sets = [tuple(k for k in keys if k in kept) for keys in tgt_sets]
     units = {"S": src_sets, "P": _neighbours(src_sets), "T": tgt_sets, "Q": _neighbours(tgt_sets)}
     overlaps = {xy: _overlap(units[xy[0]], units[xy[1]], weight, band) for xy in ("ST", "PT", "SQ", "PQ")}
 
@@ -488,7 +529,9 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
     on the best path are computed again, block by block, for the trace back.
     """
     n, m, width, lo = band.n, band.m, band.width, band.lo
-    anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
+    anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band, ANCHOR_FLOOR.get(name, 0.0))
+               for name in ANCHORS
+               if getattr(weights, f"{name}_hit") or getattr(weights, f"{name}_miss")}
     insert = BEAD_KINDS.index((0, 1))
     block = _block_rows(width)
 
@@ -594,7 +637,7 @@ def align(source: Sequence[str], target: Sequence[str],
     pool: dict[str, str] = {}
     both = source_lines is not None and target_lines is not None
     src = _side(source, pool, source_lines if both else None)
-    tgt = _side(target, pool, target_lines if both else None)
+    tgt = _side(target, pool, target_lines if both else None, side=1)
 
     if band is not None:
         half = max(int(band), 1)
