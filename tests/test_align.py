@@ -105,7 +105,7 @@ def test_merged_sentences_are_a_2_1_bead():
 
 LENGTH_ONLY = dataclasses.replace(
     DEFAULT_WEIGHTS, number_hit=0, number_miss=0, name_hit=0, name_miss=0,
-    cognate_hit=0, cognate_miss=0, punctuation=0)
+    cognate_hit=0, cognate_miss=0, lexicon_hit=0, lexicon_miss=0, punctuation=0)
 
 
 @pytest.mark.parametrize("nb, fr, expected", [
