@@ -163,6 +163,8 @@ def eval_cmd(
     from mtqa.report import write_atomic
 
     t0 = time.perf_counter()
+    if pair_lines and aligner:
+        raise InputError("--pair-lines and --aligner contradict each other (the aligner is the default)")
     try:
         checks = build_checks(_split(enable), _split(disable))
     except ValueError as exc:
@@ -187,8 +189,6 @@ def eval_cmd(
         sets = ev.build_eval_set(flores_dir, seed=0 if seed is None else seed, rate=0.5 if rate is None else rate,
                                  categories=categories or None)
         report = ev.evaluate(sets, checks, min_severity.value, jobs=jobs, line_aligned=pair_lines)
-    if pair_lines and aligner:
-        raise InputError("--pair-lines and --aligner contradict each other (the aligner is the default)")
     if systems:
         report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs, line_aligned=pair_lines)
     if json_out is not None:
