@@ -179,7 +179,10 @@ class Pipeline:
         if line_aligned and source_segments:
             beads = beads_by_line(source_segments, target_segments)
         else:
-            beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity)
+            # Lines are paragraphs: the aligner keeps them together (mtqa.source.align, CostWeights.paragraph).
+            beads = (align([s.text for s in source_segments], [s.text for s in target_segments], similarity,
+                           source_lines=[s.line for s in source_segments],
+                           target_lines=[s.line for s in target_segments])
                      if source_segments else [])
             beads = pair_orphans(beads, source_segments, target_segments)
         bead_chrf: dict[int, float] = {}

@@ -328,6 +328,21 @@ def test_evaluate_runs_each_set_as_one_document():
     assert ev.evaluate(sets, build_checks(FAST)).to_dict(details=True) | {"timings": 0} == data | {"timings": 0}
 
 
+def test_evaluate_runs_the_aligner_and_reports_bead_f1_under_damage():
+    """What users run: each set through the aligner, its beads scored against line N <-> line N;
+    --pair-lines (line_aligned) is the diagnostic that measures the checks alone."""
+    sets = {c: ev.inject(NB, FR, c, seed=0) for c in ("omission", "hallucination")}
+    report = ev.evaluate(sets, build_checks(FAST))
+    assert report.config["alignment"] == "aligner" and "align:aligner" in report.signature
+    alignment = report.to_dict()["alignment"]
+    assert set(alignment["documents"]) == {"omission", "hallucination"}
+    for a in alignment["documents"].values():
+        assert 0.0 <= a["f1"] <= 1.0 and a["gold"] == len(FR) and a["damaged_right"] <= a["damaged_lines"]
+    assert alignment["all"]["gold"] == 2 * len(FR)
+    paired = ev.evaluate(sets, build_checks(FAST), line_aligned=True)
+    assert paired.config["alignment"] == "lines" and paired.alignment is None and "alignment" not in paired.to_dict()
+
+
 @pytest.mark.skipif(not grammalecte_available(), reason="grammalecte-cli not installed")
 def test_reused_grammalecte_answers_give_the_same_flags():
     sets = {c: ev.inject(NB, FR, c, seed=1) for c in ("word-order", "negation")}
@@ -396,6 +411,7 @@ def test_cli_writes_json_and_prints_a_signature(mini_flores, tmp_path):
     assert {r["system"] for r in data["systems"]["rows"]} == {"human", *ev.SYSTEMS}
     assert "signature: mtqa-eval:inject|v:" in result.output and "seed:4|rate:0.5" in result.output
     assert "Kendall tau-b" in result.output
+    assert "bead F1 under damage" in result.output and data["config"]["alignment"] == "aligner"
     again = run_eval(*args)
     assert again.stdout == result.stdout  # deterministic: the time goes to stderr and "timings"
     assert {k: v for k, v in json.loads(out.read_text(encoding="utf-8")).items() if k != "timings"} == \
@@ -415,6 +431,7 @@ def test_cli_gold_mode_finds_the_files_beside_the_gold(tmp_path):
     (["--category", "spelling"], "unknown category"),
     (["--gold", CORPORA / "gold" / "e24-rentemote-krone.gold.tsv", "--seed", "1"], "--seed"),
     (["--fr", CORPORA / "fr" / "e24-rentemote-krone.fr.txt"], "--fr and --nb go with --gold"),
+    (["--pair-lines", "--aligner"], "contradict"),
 ])
 def test_cli_usage_errors_are_mtqa_errors(mini_flores, args, message):
     result = run_eval("--flores", mini_flores, *args)

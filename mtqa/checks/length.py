@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from mtqa.source.align import LENGTH_RATIO, LENGTH_VARIANCE
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import BODY, CAPTION, NON_CONTENT_KINDS, QUOTE
-from mtqa.core.flags import ADDITION, OMISSION, Severity
+from mtqa.core.flags import ADDITION, OMISSION, Flag, Severity
 
 _CONTENT = (BODY, QUOTE, CAPTION)
 
@@ -66,22 +66,43 @@ class LengthCheck(Check):
                                     " text may have been added", source_text=pair.source_text, evidence=evidence,
                                     category=ADDITION, severity=self.options.ratio_severity)
             elif not pair.target and content_src and any(s.kind in _CONTENT for s in content_src):
-                anchor = _nearest_target(data.pairs, k)
-                if anchor is not None:
-                    yield self.flag(anchor, "source sentence has no translation (omitted near this line)",
-                                    source_text=pair.source_text, evidence={"bead": "1-0"})
+                flag = self._unmatched_source(data.pairs, k)
+                if flag is not None:
+                    yield flag
             elif pair.target and not pair.source and data.has_source:
                 for seg in pair.target:
                     if seg.kind in _CONTENT and len(seg.text) >= self.options.min_difference:
                         yield self.flag(seg, "sentence has no counterpart in the source (added?)",
                                         category=ADDITION, evidence={"bead": "0-1"})
 
-
-def _nearest_target(pairs, k):
-    for pair in pairs[k + 1:]:
-        if pair.target:
-            return pair.target[0]
-    for pair in reversed(pairs[:k]):
-        if pair.target:
-            return pair.target[-1]
-    return None
+    def _unmatched_source(self, pairs, k):
+        """The flag of a source sentence with no translation (a 1-0 bead), on the line where its
+        translation belongs: the line of the translated neighbour whose source paragraph it
+        shares; when its neighbours' translations are one line, that line; when it is a source
+        paragraph of its own, the gap between its neighbours' lines (the line after the previous
+        translation when there is one in between, a blank line or furniture, else that
+        translation's line), with no target segment; never the first segment of whatever line
+        comes next."""
+        pair = pairs[k]
+        src_lines = {s.line for s in pair.source}
+        before = next((p for p in reversed(pairs[:k]) if p.target), None)
+        after = next((p for p in pairs[k + 1:] if p.target), None)
+        evidence = {"bead": "1-0"}
+        message = "source sentence has no translation (omitted from this line)"
+        if before is not None and src_lines & {s.line for s in before.source}:
+            return self.flag(before.target[-1], message, source_text=pair.source_text, evidence=evidence)
+        if after is not None and src_lines & {s.line for s in after.source}:
+            return self.flag(after.target[0], message, source_text=pair.source_text, evidence=evidence)
+        if before is not None and after is not None and before.target[-1].line == after.target[0].line:
+            return self.flag(before.target[-1], message, source_text=pair.source_text, evidence=evidence)
+        if before is None and after is None:
+            return None
+        first = before.target[-1].line if before is not None else 0
+        last = after.target[0].line if after is not None else first + 2
+        line = first + 1 if first + 1 < last else first
+        evidence = {**evidence, "between_lines": [first or None, last if after is not None else None]}
+        where = (f"between lines {first} and {last}" if before is not None and after is not None
+                 else f"after line {first}" if before is not None else f"before line {last}")
+        return Flag(check=self.name, category=self.category, severity=self.options.severity, line=max(line, 1),
+                    message=f"source paragraph has no translation (missing {where})", text="",
+                    source_text=pair.source_text, evidence=evidence)

@@ -6,7 +6,10 @@ Three measurements, all line-level (a line is what a reviewer looks at):
   (FLORES-200 dev by default), one set per error category; in each set about `rate` of the
   lines where the error can be applied get exactly one error of that category, the others stay
   as they are (negatives). Each set is checked as ONE nb/fr document pair with
-  `mtqa.pipeline.check_article`, so segmentation and alignment run as in real use.
+  `mtqa.pipeline.check_article`, so segmentation and alignment run as in real use, and the
+  aligner's bead F1 under the damage is reported next to the detection figures
+  (`alignment_scores`: the gold is line N <-> line N); `evaluate(..., line_aligned=True)`
+  (`mtqa eval --pair-lines`) pairs line N with line N instead, to measure the checks alone.
 * **Gold files** (`evaluate_gold`): a French file, its Norwegian source and a `corpora/gold`
   TSV (flag categories, flawed lines only).
 * **Real MT outputs** (`evaluate_systems`): the four FLORES French MT outputs against nb.txt:
@@ -24,7 +27,7 @@ from mtqa.eval.inject import (
     NAME_TRANSLATIONS, NB_CLAUSE_OPENERS, TEASER_LABELS, UI_LABELS, EvalSets, InjectedLine, build_eval_set,
     data_digest, default_flores_dir, gallicise, inject, read_lines,
 )
-from mtqa.eval.run import CheckedDocument, LineFlag
+from mtqa.eval.run import CheckedDocument, LineFlag, alignment_scores
 from mtqa.eval.score import (
     VIEWS, CategoryScore, EvalReport, ViewScores, evaluate, kendall_tau_b, score_documents, signature,
 )
@@ -34,7 +37,7 @@ from mtqa.eval.systems import SEVERITY_WEIGHTS, SYSTEMS, SystemScore, SystemsRep
 __all__ = [
     "CATEGORIES", "CLAUSE_OPENERS", "CREDITS", "DETECTS", "FINITE_VERBS", "GENERIC_NAME_WORDS",
     "INJECTOR_VERSION", "KICKERS", "NAME_TRANSLATIONS", "NB_CLAUSE_OPENERS", "SEVERITY_WEIGHTS", "SYSTEMS",
-    "TEASER_LABELS", "UI_LABELS", "VIEWS", "CategoryScore", "CheckedDocument", "EvalReport", "EvalSets",
+    "TEASER_LABELS", "UI_LABELS", "VIEWS", "CategoryScore", "alignment_scores", "CheckedDocument", "EvalReport", "EvalSets",
     "InjectedLine", "LineFlag", "SystemScore", "SystemsReport", "ViewScores", "build_eval_set", "data_digest",
     "default_flores_dir", "evaluate", "evaluate_gold", "evaluate_gold_many", "evaluate_systems", "gallicise",
     "inject", "kendall_tau_b", "line_scores", "read_gold", "read_lines", "score_documents", "signature",

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Sequence
 from mtqa import __version__
 from mtqa.core.flags import SEVERITIES
 from mtqa.eval.inject import CATEGORIES, DETECTS, INJECTOR_VERSION, InjectedLine
-from mtqa.eval.run import CheckedDocument, _resolve_checks, _run_documents
+from mtqa.eval.run import CheckedDocument, _resolve_checks, _run_documents, alignment_scores
 
 if TYPE_CHECKING:
     from mtqa.eval.systems import SystemsReport
@@ -176,6 +176,23 @@ class EvalReport:
         return self.docs[0].checks_run if self.docs else []
 
     @property
+    def alignment(self) -> dict | None:
+        """Bead F1 of the aligner under the damage, per document and over all of them (micro:
+        bead counts summed), or None when the lines were paired (`line_aligned`)."""
+        scored = [d for d in self.docs if d.alignment is not None]
+        if not scored:
+            return None
+        tp, pred, gold = (sum(d.alignment[k] for d in scored) for k in ("tp", "predicted", "gold"))
+        p, r = _ratio(tp, pred), _ratio(tp, gold)
+        total = {"precision": _round(p), "recall": _round(r), "f1": _round(_f1(p, r)), "tp": tp,
+                 "predicted": pred, "gold": gold}
+        if all("damaged_lines" in d.alignment for d in scored):
+            total["damaged_lines"] = sum(d.alignment["damaged_lines"] for d in scored)
+            total["damaged_right"] = sum(d.alignment["damaged_right"] for d in scored)
+        return {"gold": "line N <-> line N (one bead per line pair; aligner beads joined per line pair)",
+                "documents": {d.name: d.alignment for d in scored}, "all": total}
+
+    @property
     def timings(self) -> dict:
         check_s = sum(d.seconds for d in self.docs)
         lines = sum(d.n_lines for d in self.docs)
@@ -194,6 +211,8 @@ class EvalReport:
                "documents": [{"name": d.name, "lines": d.n_lines, "labelled": len(d.labels),
                               "untouched": d.n_lines - len(d.labels)} for d in self.docs],
                "views": {t: v.to_dict() for t, v in self.views.items()}}
+        if self.alignment is not None:
+            out["alignment"] = self.alignment
         if self.systems is not None:
             out["systems"] = self.systems.to_dict()
         if details:
@@ -235,12 +254,14 @@ def signature(kind: str, config: dict, checks_run: Sequence[str]) -> str:
 
 def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str = "minor", *,
              jobs: int | None = None, translator=None, reuse: bool = True,
-             line_aligned: bool = True) -> EvalReport:
+             line_aligned: bool = False) -> EvalReport:
     """Run the checks on each injected set as ONE nb/fr document pair and score the lines.
 
-    `line_aligned`: line N of the French pairs with line N of the Norwegian, as the corpus is
-    built (the checks are measured, not the aligner: scripts/bench_align.py measures that);
-    False runs the aligner over each set as over an article.
+    By default each set goes through mtqa's aligner, as an article through `mtqa check` (what
+    users run), and the report gives the aligner's bead F1 under the damage next to the
+    detection figures (`alignment_scores`: the gold is still line N <-> line N).
+    `line_aligned` (`mtqa eval --pair-lines`, a diagnostic): line N of the French pairs with
+    line N of the Norwegian, as the corpus is built, which measures the checks alone.
 
     `reuse`: Grammalecte's answer for a French segment is computed once for all sets, in `jobs`
     background processes (default: one per CPU) while the sets are checked; the flags are
@@ -252,16 +273,18 @@ def evaluate(sets: dict[str, list[InjectedLine]], checks=None, min_severity: str
     t0 = time.perf_counter()
     names = [c for c in CATEGORIES if c in sets] + [c for c in sets if c not in CATEGORIES]
     spec = [(c, [x.source for x in sets[c]], [x.target for x in sets[c]]) for c in names]
-    results = _run_documents(spec, checks, jobs, translator, reuse, line_aligned)
+    checked: list = []
+    results = _run_documents(spec, checks, jobs, translator, reuse, line_aligned, checked)
     docs = []
-    for c, (flags, run, skipped, seconds) in zip(names, results):
+    for c, (flags, run, skipped, seconds), result in zip(names, results, checked):
         lines = sets[c]
         labels = {x.line: frozenset({x.category}) for x in lines if x.category}
         docs.append(CheckedDocument(
             c, (c,), len(lines), labels, flags, run, skipped, seconds,
             notes={x.line: x.note for x in lines if x.category},
             targets={x.line: x.target for x in lines if x.category},
-            originals={x.line: x.original for x in lines if x.category}))
+            originals={x.line: x.original for x in lines if x.category},
+            alignment=None if line_aligned else alignment_scores(result, labels)))
     wall = time.perf_counter() - t0
     meta = dict(getattr(sets, "meta", {}))
     config = {**meta, "categories": names, "min_severity": min_severity,

@@ -36,6 +36,7 @@ from array import array
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from mtqa.core.document import Bead
@@ -94,6 +95,10 @@ class CostWeights:
     name_miss: float = 1.0
     cognate_hit: float = 4.0
     cognate_miss: float = 0.0
+    # Words the bilingual lexicon pairs (mtqa.text.lexicon: FreeDict stems): what tells a short
+    # translation from one merged with its neighbour when no number or name does.
+    lexicon_hit: float = 1.5
+    lexicon_miss: float = 0.0
     punctuation: float = 2.0
     # similarity: a bead of k sentences costs `similarity * (1 - sim) * k / 2`, a
     # 1-0 or 0-1 bead `similarity * similarity_null`, so a pair scoring below
@@ -103,6 +108,18 @@ class CostWeights:
     # empty beads; the length and anchor costs still decide those.
     similarity: float = 30.0
     similarity_null: float = 0.5
+    # Paragraphs (lines), when the caller says which line each sentence is on: every line break
+    # of either side that the alignment does not match with a line break of the other side (a
+    # cut between beads that is a paragraph end on one side only, or a break inside a bead)
+    # costs this much. Machine translation keeps the paragraphs of the source, so beads that
+    # run across a paragraph end on both sides (a short translation merged with its neighbour)
+    # pay twice; a dropped or inserted paragraph pays nothing; a text whose line breaks do
+    # not correspond at all pays about the same on every path.
+    paragraph: float = 8.0
+    # ... and, with paragraphs known, a 1-0 or 0-1 bead costs this much more: a translation made
+    # paragraph by paragraph rarely drops or adds a sentence, and an unrelated (hallucinated)
+    # paragraph is better paired in place than shifted against its neighbours.
+    paragraph_null: float = 3.0
 
     def prior(self, kind: tuple[int, int]) -> float:
         return {
@@ -172,13 +189,39 @@ def _punctuation(text: str) -> list[int]:
     return [q, e, min(quote, 1), colon]
 
 
-# Anchor classes: name -> how a sentence's anchors are found. Each class has a
-# `<name>_hit` and `<name>_miss` weight in CostWeights.
-ANCHORS: dict[str, Callable[[str], frozenset[str]]] = {
+@lru_cache(maxsize=100_000)
+def _lexicon_source(text: str) -> frozenset[str]:
+    """The French stems that the bilingual lexicon (mtqa.text.lexicon) gives for the content words
+    of a Norwegian sentence."""
+    from mtqa.text.lexicon import _translations, content_words
+
+    keys: set[str] = set()
+    for w in content_words(text, "nb"):
+        if not w.stem.isdigit():
+            keys.update(_translations(w))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=100_000)
+def _lexicon_target(text: str) -> frozenset[str]:
+    """The stems of the content words of a French sentence."""
+    from mtqa.text.lexicon import content_words
+
+    return frozenset(w.stem for w in content_words(text, "fr") if not w.stem.isdigit())
+
+
+# Anchor classes: name -> how a sentence's anchors are found (one function for both sides, or a
+# (source, target) pair). Each class has a `<name>_hit` and `<name>_miss` weight in CostWeights.
+ANCHORS: dict[str, Callable[[str], frozenset[str]] | tuple[Callable[[str], frozenset[str]], ...]] = {
     "number": _exact_anchors,
     "name": _name_anchors,
     "cognate": _cognate_anchors,
+    "lexicon": (_lexicon_source, _lexicon_target),
 }
+
+
+def _finder(find, side: int):
+    return find[side] if isinstance(find, tuple) else find
 
 
 @dataclass(frozen=True)
@@ -189,6 +232,10 @@ class _Side:
     length_sums: np.ndarray  # (n+1,) characters
     punct_sums: np.ndarray  # (4, n+1): ?, !, quotes, colons
     anchors: dict[str, tuple[tuple[str, ...], ...]]  # class -> anchors of each sentence, sorted
+    # breaks[k]: 1 when the cut before sentence k (0 <= k <= n) is a paragraph end (k = 0 and k = n
+    # always are); inner_sums: prefix sums of breaks, for the breaks inside a bead. None: no lines.
+    breaks: np.ndarray | None = None
+    inner_sums: np.ndarray | None = None
 
 
 def _prefix(values) -> np.ndarray:
@@ -196,19 +243,35 @@ def _prefix(values) -> np.ndarray:
     return np.concatenate([np.zeros((1,) + arr.shape[1:]), np.cumsum(arr, axis=0)])
 
 
-def _side(texts: Sequence[str], pool: dict[str, str] | None = None) -> _Side:
-    """`pool`: one copy of every anchor string, shared by the sentences (and the two sides)."""
+def _breaks(lines: Sequence | None, n: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if lines is None:
+        return None, None
+    if len(lines) != n:
+        raise ValueError(f"{len(lines)} line numbers for {n} sentences")
+    breaks = np.ones(n + 1)
+    for k in range(1, n):
+        breaks[k] = float(lines[k] != lines[k - 1])
+    return breaks, np.cumsum(breaks)
+
+
+def _side(texts: Sequence[str], pool: dict[str, str] | None = None, lines: Sequence | None = None,
+          side: int = 0) -> _Side:
+    """`pool`: one copy of every anchor string, shared by the sentences (and the two sides).
+    `lines`: the paragraph (line) of each sentence, or None."""
     texts = tuple(texts)
+    breaks, inner = _breaks(lines, len(texts))
     pool = {} if pool is None else pool
     # Sorted tuples of pooled strings rather than frozensets: a tenth of the memory on long
     # documents, and a fixed order for the float sums over them (no PYTHONHASHSEED dependence).
-    anchors = {name: tuple(tuple(sorted(pool.setdefault(k, k) for k in find(t))) for t in texts)
+    anchors = {name: tuple(tuple(sorted(pool.setdefault(k, k) for k in _finder(find, side)(t))) for t in texts)
                for name, find in ANCHORS.items()}
     return _Side(
         texts=texts,
         length_sums=_prefix([len(t) for t in texts]),
         punct_sums=_prefix([_punctuation(t) for t in texts]).reshape(len(texts) + 1, -1).T.copy(),
         anchors=anchors,
+        breaks=breaks,
+        inner_sums=inner,
     )
 
 
@@ -377,8 +440,17 @@ class _AnchorTables:
     tgt_sums: np.ndarray  # (m+1,)
 
 
-def _anchor_tables(src_sets, tgt_sets, band: _Band) -> _AnchorTables:
+# Anchors of a class that weigh less than this (`_rarity`) are left out: frequent words that the
+# lexicon pairs everywhere say little and would cost most of the work.
+ANCHOR_FLOOR = {"lexicon": 0.5}
+
+
+def _anchor_tables(src_sets, tgt_sets, band: _Band, floor: float = 0.0) -> _AnchorTables:
     weight = _rarity(src_sets, tgt_sets)
+    if floor > 0:
+        kept = {k for k, w in weight.items() if w >= floor}
+        src_sets = [tuple(k for k in keys if k in kept) for keys in src_sets]
+        tgt_sets = [tuple(k for k in keys if k in kept) for keys in tgt_sets]
     units = {"S": src_sets, "P": _neighbours(src_sets), "T": tgt_sets, "Q": _neighbours(tgt_sets)}
     overlaps = {xy: _overlap(units[xy[0]], units[xy[1]], weight, band) for xy in ("ST", "PT", "SQ", "PQ")}
 
@@ -409,13 +481,14 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
     ls = src.length_sums[i1] - src.length_sums[i0]
     lt = tgt.length_sums[j1] - tgt.length_sums[j0]
     lengths = length_cost(ls, lt) * np.ones(valid.shape)
+    paragraphs = _paragraph_cost(src, tgt, i0, i1, j0, j1, a, b, weights)
     if a == 0 or b == 0:
-        cost = -math.log(weights.prior(kind)) + weights.null_length * lengths
+        cost = -math.log(weights.prior(kind)) + weights.null_length * lengths + paragraphs
         if similarity is not None:
             cost = cost + weights.similarity * weights.similarity_null
         return np.where(valid, cost, np.inf)
 
-    cost = -math.log(weights.prior(kind)) + lengths
+    cost = -math.log(weights.prior(kind)) + lengths + paragraphs
     for name, tables in anchors.items():
         hits = _hits(tables, kind, band, r0, r1)
         misses = (tables.src_sums[i1] - tables.src_sums[i0]) + (tables.tgt_sums[j1] - tables.tgt_sums[j0]) - 2 * hits
@@ -436,6 +509,21 @@ def _bead_costs(kind: tuple[int, int], src: _Side, tgt: _Side, band: _Band,
     return np.where(valid, cost, np.inf)
 
 
+def _paragraph_cost(src: _Side, tgt: _Side, i0, i1, j0, j1, a: int, b: int, weights: CostWeights):
+    """`weights.paragraph` per paragraph end left unmatched by the bead ending at (i1, j1): its end
+    cut when it is a paragraph end on one side only, and the paragraph ends inside it."""
+    if src.breaks is None or tgt.breaks is None or not weights.paragraph:
+        return 0.0
+    unmatched = np.abs(src.breaks[i1] - tgt.breaks[j1])
+    if a == 0 or b == 0:
+        return weights.paragraph * unmatched + weights.paragraph_null
+    if a >= 2:
+        unmatched = unmatched + (src.inner_sums[i1 - 1] - src.inner_sums[i0])
+    if b >= 2:
+        unmatched = unmatched + (tgt.inner_sums[j1 - 1] - tgt.inner_sums[j0])
+    return weights.paragraph * unmatched
+
+
 # --- dynamic programme ------------------------------------------------------
 
 
@@ -454,7 +542,9 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
     on the best path are computed again, block by block, for the trace back.
     """
     n, m, width, lo = band.n, band.m, band.width, band.lo
-    anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band) for name in ANCHORS}
+    anchors = {name: _anchor_tables(src.anchors[name], tgt.anchors[name], band, ANCHOR_FLOOR.get(name, 0.0))
+               for name in ANCHORS
+               if getattr(weights, f"{name}_hit") or getattr(weights, f"{name}_miss")}
     insert = BEAD_KINDS.index((0, 1))
     block = _block_rows(width)
 
@@ -536,7 +626,8 @@ def _search(src: _Side, tgt: _Side, band: _Band, similarity, weights: CostWeight
 
 def align(source: Sequence[str], target: Sequence[str],
           similarity: Callable[[str, str], float] | None = None,
-          *, band: int | None = None, weights: CostWeights = DEFAULT_WEIGHTS) -> list[Bead]:
+          *, band: int | None = None, weights: CostWeights = DEFAULT_WEIGHTS,
+          source_lines: Sequence | None = None, target_lines: Sequence | None = None) -> list[Bead]:
     """Align two sentence lists; return beads in order, covering every sentence once.
 
     `similarity(source_text, target_text)` in [0, 1], when given, is added to the
@@ -547,12 +638,19 @@ def align(source: Sequence[str], target: Sequence[str],
     max(20, sqrt(length) / 4) sentences (25 for 10 000) that widens itself (x4, at
     most 3 times) if the path comes within two sentences of its edge. `weights`
     overrides the cost weights (for tuning; see scripts/bench_align.py --tune).
+
+    `source_lines` / `target_lines`: the paragraph (line number) of each sentence. Given both,
+    the alignment keeps paragraphs together (see `CostWeights.paragraph`): sentences are
+    aligned inside paragraphs and across neighbouring ones only where the evidence outweighs a
+    paragraph end on each side.
     """
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         return ([Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)])
     pool: dict[str, str] = {}
-    src, tgt = _side(source, pool), _side(target, pool)
+    both = source_lines is not None and target_lines is not None
+    src = _side(source, pool, source_lines if both else None)
+    tgt = _side(target, pool, target_lines if both else None, side=1)
 
     if band is not None:
         half = max(int(band), 1)
@@ -604,3 +702,41 @@ def bead_f1(predicted: Sequence[Bead], gold: Sequence[Bead]) -> dict:
         for k in sorted({kind(x) for x in pred | ref})
     }
     return result
+
+
+def group_beads(beads: Sequence[Bead], source_units: Sequence, target_units: Sequence) -> list[Bead]:
+    """Beads joined into the coarsest groups that a gold alignment of units can tell apart.
+
+    `source_units[i]` / `target_units[j]`: the unit (for line-aligned files, the line number)
+    of each sentence. Beads that hold sentences of one unit of the same side are joined
+    (transitively), so the sentence alignment inside a pair of lines does not matter, but a
+    bead that takes sentences of two lines joins them, and a line pair split into a 1-0 and a
+    0-1 bead stays split. Scoring these groups against one bead per line pair (`mtqa.pipeline.beads_by_line`)
+    with `bead_f1` gives the bead F1 of a damaged line-aligned document.
+    """
+    parent = list(range(len(beads)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[tuple[str, object], int] = {}
+    for k, bead in enumerate(beads):
+        for key in [("s", source_units[i]) for i in bead.source] + [("t", target_units[j]) for j in bead.target]:
+            if key in owner:
+                a, b = find(owner[key]), find(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[key] = k
+    groups: dict[int, list[Bead]] = {}
+    for k, bead in enumerate(beads):
+        groups.setdefault(find(k), []).append(bead)
+    out = []
+    for root in sorted(groups):
+        members = groups[root]
+        out.append(Bead(tuple(sorted(i for b in members for i in b.source)),
+                        tuple(sorted(j for b in members for j in b.target)), sum(b.cost for b in members)))
+    return out
