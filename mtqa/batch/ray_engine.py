@@ -64,7 +64,8 @@ class RaySession:
             if self.options.address:
                 ray.init(address=self.options.address, **common)
             else:
-                ray.init(num_cpus=self.options.num_cpus, **common)
+                # "local": a new instance even when another one runs on this machine (ray.init() would join it)
+                ray.init(address="local", num_cpus=self.options.num_cpus, **common)
                 self.owned = True
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = self.options.address or "a local instance"
