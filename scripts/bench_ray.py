@@ -62,7 +62,10 @@ def main() -> int:
         print(f"skipped: no FLORES data in {args.flores}")
         return 0
     ray_cli = Path(sys.executable).parent / "ray"
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    # Two Ray instances on one machine: the local instance of the second run would replace the
+    # authentication token (~/.ray/auth_token) of the one `ray start` made; no tokens on loopback.
+    os.environ.update(RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled")
+    env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="mtqa-bench-ray-") as tmp:
         folder = Path(tmp)
         manifest = make_feed(args.flores, folder, args.articles, args.lines)
