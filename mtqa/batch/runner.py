@@ -235,7 +235,7 @@ class BatchResult:
 
 
 def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, *, jobs: int, resume: bool,
-              chunk: int | None = None,
+              chunk: int | None = None, engine=None,
               on_start: Callable[[int, int], None] = lambda total, skipped: None,
               on_done: Callable[[ArticleOutcome, bool], None] = lambda outcome, skipped: None,
               on_warning: Callable[[str], None] = lambda message: None) -> BatchResult:
@@ -243,7 +243,9 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
 
     on_start(total, skipped) is called once the workers are started; on_done(outcome, skipped)
     after each article (skipped: its report was current and it was not checked again). `chunk`:
-    articles per task (default chunk_size()); the output does not depend on it.
+    articles per task (default chunk_size()); the output does not depend on it. `engine`: None
+    (worker processes on this machine), or an engine whose run(config, groups) yields
+    (group index, outcomes) as groups finish (mtqa.batch.ray_engine.RayEngine: --engine ray).
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -281,7 +283,14 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
     workers = max(1, min(jobs, len(todo)))
     size = chunk or chunk_size(len(todo), workers)
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    if workers == 1:
+    if engine is not None:  # the same groups, checked elsewhere (Ray actors); recorded here as they finish
+        on_start(len(items), len(current))
+        for outcome in current:
+            on_done(outcome, True)
+        for index, outcomes in engine.run(config, [[job for job, _ in group] for group in chunks]):
+            for (job, fingerprint), outcome in zip(chunks[index], outcomes):
+                finish(job, fingerprint, outcome)
+    elif workers == 1:
         on_start(len(items), len(current))
         for outcome in current:
             on_done(outcome, True)

@@ -18,6 +18,7 @@ from mtqa.cli.batch import batch_cmd
 from mtqa.cli.check import check, init_cmd
 from mtqa.cli.checks import list_checks
 from mtqa.cli.eval import eval_cmd
+from mtqa.cli.hook import hook_cmd
 from mtqa.cli.models import models_app
 from mtqa.cli.tools import align_cmd, translate_cmd
 from mtqa.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, MtqaError
@@ -47,6 +48,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 app.command("eval")(eval_cmd)
 app.command("batch")(batch_cmd)
 app.command("check")(check)
+app.command("hook")(hook_cmd)
 app.command("init")(init_cmd)
 app.command("align")(align_cmd)
 app.command("translate")(translate_cmd)

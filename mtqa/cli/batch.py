@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,6 +20,11 @@ from mtqa.cli.options import (
     FailOnOption, ModelOption, _split,
 )
 from mtqa.errors import InputError
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 class _Lines:
@@ -99,6 +105,16 @@ def batch_cmd(
     device: DeviceOption = Device.auto,
     compute_type: ComputeTypeOption = ComputeType.auto,
     beam_size: BeamSizeOption = 2,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where the articles are checked: worker processes on "
+                                           "this machine, or a Ray cluster (pip install 'mtqa[ray]'); the outputs "
+                                           "are the same.")] = Engine("local"),
+    address: Annotated[Optional[str], typer.Option("--address", help="With --engine ray: the cluster to use (auto, "
+                                                   "HOST:PORT, ray://HOST:10001); default: a local Ray instance "
+                                                   "started and stopped by mtqa.", show_default=False)] = None,
+    gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0.0, help="With --engine ray and "
+                                                   "--model: back-translation in separate actors holding this "
+                                                   "share of a GPU each (0.25: four per GPU); 0: each worker "
+                                                   "loads the model itself.")] = 0.0,
     config_file: ConfigOption = None,
 ) -> int:
     """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
@@ -127,6 +143,15 @@ def batch_cmd(
     if manifest is None and not inputs:
         raise InputError("nothing to check: give --manifest FILE, or folders or glob patterns of articles")
     checks = settings_file.build_checks(_split(enable), _split(disable))
+    ray_engine = getattr(engine, "value", engine) == "ray"
+    if not ray_engine and (address is not None or gpus_per_worker):
+        raise InputError("--address and --gpus-per-worker are options of --engine ray")
+    if gpus_per_worker and not model:
+        raise InputError("--gpus-per-worker: give the back-translation model with --model")
+    if ray_engine:
+        from mtqa.batch.ray_engine import import_ray
+
+        import_ray()  # not installed: one line saying how, before anything is read
 
     items = batch.read_manifest(manifest) if manifest is not None else batch.collect_inputs(inputs)
     needs_corpus = [i for i in items if i.source is None and input_format(i.target).name == "text"]
@@ -159,6 +184,7 @@ def batch_cmd(
 
         model_dir = resolve_model_dir(model)  # a bad model is one error before any worker starts
         model_id = model_hash(model_dir)
+    jobs_given = jobs
     jobs = jobs or os.cpu_count() or 1
     config = batch.WorkerConfig(
         outdir=str(output), fmt=fmt, fail_on=fail_on_value, enable=tuple(_split(enable)),
@@ -171,10 +197,21 @@ def batch_cmd(
     output.mkdir(parents=True, exist_ok=True)
 
     display = _Bar() if sys.stderr.isatty() else _Lines()
+
+    def run(engine_=None):
+        return batch.run_batch(items, config, settings, jobs=jobs, resume=resume, engine=engine_,
+                               on_start=display.start, on_done=display.done,
+                               on_warning=lambda m: print(f"mtqa: warning: {m}", file=sys.stderr))
+
     try:
-        result = batch.run_batch(items, config, settings, jobs=jobs, resume=resume, on_start=display.start,
-                                 on_done=display.done,
-                                 on_warning=lambda m: print(f"mtqa: warning: {m}", file=sys.stderr))
+        if ray_engine:
+            from mtqa.batch.ray_engine import RayEngine, RayOptions, RaySession
+
+            with RaySession(RayOptions(address=address, num_cpus=jobs_given, gpus_per_worker=gpus_per_worker)) as ray:
+                jobs = jobs_given or ray.cpus()  # default: one check actor per CPU of the cluster
+                result = run(RayEngine(ray, jobs))
+        else:
+            result = run()
     finally:
         display.stop()
     totals = result.summary["totals"]

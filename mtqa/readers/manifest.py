@@ -4,6 +4,7 @@
 with those keys (paths relative to the manifest's folder; missing files are errors of the
 manifest, file:line); `collect_inputs` expands folders and glob patterns named on the command
 line. A `BatchItem` is one French target with its Norwegian source when it is known.
+`sibling_source` is the source stored beside an article (`mtqa hook`, the GitHub Action).
 """
 
 from __future__ import annotations
@@ -20,6 +21,22 @@ from mtqa.errors import InputError
 from mtqa.readers.text import read_text
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+TARGET_SUFFIX = ".fr.txt"
+SOURCE_SUFFIX = ".nb.txt"
+
+
+def sibling_source(target: Path) -> Path | None:
+    """The Norwegian source stored beside a French article, or None: `x/story.fr.txt` ->
+    `x/story.nb.txt`, else `x/../nb/story.nb.txt` when the article's folder is `fr` (the layout
+    of corpora/)."""
+    target = Path(target)
+    if not target.name.endswith(TARGET_SUFFIX):
+        return None
+    stem = target.name[:-len(TARGET_SUFFIX)]
+    candidates = [target.with_name(stem + SOURCE_SUFFIX)]
+    if target.parent.name == "fr":
+        candidates.append(target.parent.parent / "nb" / (stem + SOURCE_SUFFIX))
+    return next((c for c in candidates if c.is_file()), None)
 
 
 @dataclass(frozen=True)
