@@ -337,3 +337,148 @@ def test_the_suite_cannot_reach_the_network(tmp_path):
     with socket.create_connection(server.getsockname(), timeout=5):
         pass
     server.close()
+
+
+# ---------------------------------------------------------------- issue 11: outputs (write_output)
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="device nodes need root")
+
+
+@needs_root
+def test_output_onto_a_character_device_writes_into_it_and_never_replaces_it(tmp_path):
+    from mtqa.report import write_output
+
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))  # a private /dev/null
+    before = os.stat(null)
+    write_output(null, "report\n")
+    after = os.stat(null)
+    assert __import__("stat").S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert after.st_ino == before.st_ino and after.st_mode == before.st_mode
+
+
+@needs_root
+def test_check_output_onto_a_device_node_from_the_command_line(tmp_path):
+    import stat as st
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | st.S_IFCHR, os.makedev(1, 3))
+    proc = mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json", "-o", null, "--disable", "grammar")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert st.S_ISCHR(os.stat(null).st_mode)
+    full = tmp_path / "full"
+    os.mknod(full, 0o666 | st.S_IFCHR, os.makedev(1, 7))  # /dev/full
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json", "-o", full,
+                               "--disable", "grammar"), "cannot write", str(full))
+    assert st.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_output_onto_a_fifo_with_and_without_a_reader(tmp_path):
+    import threading
+
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="cannot write .*FIFO has no reader"):
+        write_output(fifo, "x")  # does not block
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    deadline = time.time() + 10
+    while True:  # the reader thread opens the FIFO at some point
+        try:
+            write_output(fifo, "report\n")
+            break
+        except InputError:
+            assert time.time() < deadline
+            time.sleep(0.01)
+    reader.join(10)
+    assert got == [b"report\n"]
+    assert __import__("stat").S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_onto_a_socket_or_a_folder_is_refused(tmp_path):
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    sock_path = tmp_path / "s"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        with pytest.raises(InputError, match="cannot write .*socket"):
+            write_output(sock_path, "x")
+    finally:
+        server.close()
+    with pytest.raises(InputError, match="cannot write .*directory"):
+        write_output(tmp_path, "x")
+    with pytest.raises(InputError, match="cannot write .*does not exist"):
+        write_output(tmp_path / "no" / "r.json", "x")
+    with pytest.raises(InputError, match="cannot write"):
+        write_output(tmp_path / ("n" * 300), "x")  # a file name over 255 bytes
+
+
+def test_output_through_a_symlink_keeps_the_link_and_replaces_the_target(tmp_path):
+    from mtqa.report import write_output
+
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_output(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == "new" and (os.stat(target).st_mode & 0o777) == 0o640
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "later.json")
+    write_output(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "later.json").read_text() == "made"
+
+
+def test_written_files_get_the_umask_mode_or_keep_their_own(tmp_path):
+    from mtqa.report import write_output
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        write_output(fresh, "x")
+        assert os.stat(fresh).st_mode & 0o777 == 0o644
+        os.umask(0o077)
+        write_output(tmp_path / "private.json", "x")
+        assert os.stat(tmp_path / "private.json").st_mode & 0o777 == 0o600
+        os.chmod(fresh, 0o664)
+        write_output(fresh, "y")
+        assert os.stat(fresh).st_mode & 0o777 == 0o664 and fresh.read_text() == "y"
+    finally:
+        os.umask(old)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_dash_is_stdout_and_inputs_are_protected(tmp_path, capfdbinary):
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    write_output("-", "to stdout\n")
+    assert capfdbinary.readouterr().out == b"to stdout\n"
+    article = tmp_path / "a.txt"
+    article.write_text("x")
+    with pytest.raises(InputError, match="refusing to overwrite an input file"):
+        write_output(article, "y", protected=[None, tmp_path / "other", article])
+    assert article.read_text() == "x"
+
+
+# ---------------------------------------------------------------- issue 11: linear output
+
+
+def test_report_size_is_linear_in_a_unit_that_repeats_a_sentence(tmp_path):
+    """One JSONL unit repeating a sentence: the JSON report once held the unit's source per segment."""
+    sizes = []
+    for repeat in (250, 1000):
+        path = tmp_path / f"u{repeat}.jsonl"
+        path.write_text(json.dumps({"id": "1", "source": "Regjeringen la fram budsjettet i dag. " * repeat,
+                                    "target": "Le gouvernement a présenté le budget aujourd'hui. " * repeat}) + "\n")
+        out = tmp_path / f"u{repeat}.json"
+        proc = mtqa("check", path, "-f", "json", "-o", out, "--disable", "grammar")
+        assert proc.returncode in (0, 1), proc.stderr
+        sizes.append(out.stat().st_size / path.stat().st_size)
+    assert sizes[1] < 1.5 * sizes[0] and sizes[1] < 10, sizes
