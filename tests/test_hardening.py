@@ -482,3 +482,145 @@ def test_report_size_is_linear_in_a_unit_that_repeats_a_sentence(tmp_path):
         assert proc.returncode in (0, 1), proc.stderr
         sizes.append(out.stat().st_size / path.stat().st_size)
     assert sizes[1] < 1.5 * sizes[0] and sizes[1] < 10, sizes
+
+
+# ---------------------------------------------------------------- issue 11: escaping
+
+ESCAPES = "\x1b[2J\x1b]52;c;ZXZpbA==\x07"  # clear screen, then an OSC 52 clipboard write
+
+
+def _escape_article(tmp_path):
+    fr = tmp_path / "esc.fr.txt"
+    nb = tmp_path / "esc.nb.txt"
+    fr.write_text(ESCAPES + "=HYPERLINK(\"http://x\") Poutine a dit que 12 000 soldats sont là.\n"
+                  + "Le reste de l'article parle de la situation dans la région et des réactions officielles.\n" * 12)
+    nb.write_text("Putin sa at 15 000 soldater er der.\n"
+                  + "Resten av artikkelen handler om situasjonen i regionen og de offisielle reaksjonene.\n" * 12)
+    return fr, nb
+
+
+def test_terminal_escapes_are_shown_escaped_in_the_text_report(tmp_path):
+    fr, nb = _escape_article(tmp_path)
+    out = tmp_path / "r.txt"
+    for args in ((), ("-o", out)):
+        proc = mtqa("check", fr, "-s", nb, "--disable", "grammar", *args)
+        assert proc.returncode == 1, proc.stderr
+        text = out.read_text() if args else proc.stdout
+        assert "\x1b" not in text and "\x07" not in text
+        assert "\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07" in text
+
+
+def test_visible_escapes_c0_c1_and_surrogates():
+    from mtqa.core.escape import visible
+
+    assert visible("a\x1b]8;;http://e\x1b\\b\x9bc\r\udcff") == "a\\x1b]8;;http://e\\x1b\\b\\x9bc\\x0d\\udcff"
+    assert visible("a\tb\nc", one_line=False) == "a\tb\nc"
+    assert visible("name\nwith newline") == "name\\x0awith newline"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    import csv
+    import io
+
+    fr, nb = _escape_article(tmp_path)
+    proc = mtqa("check", fr, "-s", nb, "--disable", "grammar", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert len(rows) > 1
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), row
+            assert not cell.startswith("-") or cell.lstrip("-").isdigit(), row
+    assert any(cell.startswith("'\x1b") or cell.startswith("'=") or cell.startswith("\x1b") for r in rows for cell in r)
+    from mtqa.report.csv_report import _cell
+
+    assert [_cell(v) for v in ("=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "ok", -3, None)] == \
+        ["'=1+1", "'+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "ok", "-3", ""]
+
+
+# ---------------------------------------------------------------- issue 11: hostile encodings and structures
+
+
+def test_hostile_reader_inputs_are_one_line(tmp_path):
+    cases = {
+        "surrogate.jsonl": (b'{"id":"1","source":"Hei \\ud800","target":"Salut"}\n', "lone surrogate"),
+        "deep.jsonl": (b"[" * 5000 + b"\n", "nested too deeply"),
+        "digits.jsonl": (b'{"id":' + b"9" * 5000 + b',"source":"Hei","target":"Salut"}\n', "5000 digits"),
+        "ttk.po": (b'msgid""\nmsgstr""\n#\nmsgid""\nmsgid_plural"\xc3\xa9"\n', "ttk.po:4:"),
+        "u32.txt": ("Bonjour le monde.\n".encode("utf-32"), "UTF-32"),
+        "u32be.txt": (b"\x00\x00\xfe\xff" + "Bonjour le monde.\n".encode("utf-32-be"), "iconv -f UTF-32"),
+        "entity.xlf": (b"<?xml version='1.0'?>\n<!DOCTYPE xliff [<!ENTITY tu \"<trans-unit id='x'><source>Hei"
+                       b"</source><target>Salut</target></trans-unit>\">]>\n<xliff version='1.2' xmlns='urn:oasis:"
+                       b"names:tc:xliff:document:1.2'><file source-language='nb' target-language='fr' datatype="
+                       b"'plaintext' original='a'><body>&tu;</body></file></xliff>\n", "entity.xlf:3"),
+    }
+    for name, (data, needle) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert_one_line_error(mtqa("check", path, "-f", "json", "--disable", "grammar"), needle)
+
+
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "EUC-JP", "GB18030", "UTF-7"])
+def test_xliff_in_a_multibyte_legacy_encoding_is_handled(tmp_path, encoding):
+    path = tmp_path / "legacy.xlf"
+    path.write_bytes(f"<?xml version='1.0' encoding='{encoding}'?>\n<xliff version='1.2' xmlns='urn:oasis:names:"
+                     "tc:xliff:document:1.2'><file source-language='nb' target-language='fr' datatype='plaintext' "
+                     "original='a'><body><trans-unit id='1'><source>Hei</source><target>Salut</target></trans-unit>"
+                     "</body></file></xliff>\n".encode("ascii"))
+    proc = mtqa("check", path, "-f", "json", "--disable", "grammar")
+    assert proc.returncode in (0, 1, 2) and "Traceback" not in proc.stderr, proc.stderr
+    if proc.returncode == 2:
+        assert_one_line_error(proc)
+    else:
+        json.loads(proc.stdout)
+
+
+def test_a_file_name_that_is_not_utf8_gives_valid_utf8_reports(tmp_path):
+    name = os.fsdecode(b"na\xffme.fr.txt")
+    shutil.copy(SEED_FR, tmp_path / name)
+    for fmt in ("json", "text", "csv", "html"):
+        proc = subprocess.run([sys.executable, "-m", "mtqa", "check", name, "-s", str(SEED_NB), "-f", fmt,
+                               "--disable", "grammar"], capture_output=True, cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        text = proc.stdout.decode("utf-8")  # never invalid UTF-8
+        if fmt == "json":
+            assert json.loads(text)["target"]["path"].startswith("na")
+
+
+# ---------------------------------------------------------------- issue 11: limits on reading
+
+
+@needs_root
+def test_devices_and_fifos_are_refused_as_input(tmp_path):
+    import stat as st
+    zero = tmp_path / "zero"
+    os.mknod(zero, 0o666 | st.S_IFCHR, os.makedev(1, 5))  # a private /dev/zero
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # no writer: must not block
+    for path in (zero, fifo, tmp_path / "fifo.xml"):
+        if path.name == "fifo.xml":
+            os.mkfifo(path)
+        assert_one_line_error(mtqa("check", path, "-s", SEED_NB, timeout=60), "only regular files are read")
+        assert_one_line_error(mtqa("check", SEED_FR, "-s", path, timeout=60), "only regular files are read")
+
+
+def test_every_read_is_bounded_by_a_configurable_limit(tmp_path):
+    big = tmp_path / "big.fr.txt"
+    big.write_text("Bonjour le monde, voici une phrase.\n" * 40_000)  # about 1.4 MB
+    assert_one_line_error(mtqa("check", big, env_extra={"MTQA_MAX_INPUT_MB": "1"}), "input limit of 1 MiB",
+                          "MTQA_MAX_INPUT_MB")
+    assert_one_line_error(mtqa("check", big, env_extra={"MTQA_MAX_INPUT_MB": "nan"}), "MTQA_MAX_INPUT_MB")
+    from mtqa.readers.text import _read_bounded
+    import io
+    from mtqa.errors import InputError
+
+    with pytest.raises(InputError, match="input limit"):
+        _read_bounded(io.BytesIO(b"x" * 11), "stdin", 10)
+
+
+def test_check_dash_reads_the_article_from_stdin():
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "check", "-", "-s", str(SEED_NB), "-f", "json",
+                           "--disable", "grammar"], input=SEED_FR.read_bytes(), capture_output=True, env=env,
+                          cwd=REPO, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["target"]["lines"] == len(SEED_FR.read_text().splitlines())

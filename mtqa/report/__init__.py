@@ -118,7 +118,8 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
 
 
 def _encode(text: str | bytes) -> bytes:
-    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    # A lone surrogate (a file name that is not UTF-8) is written as its \\uDCNN escape: always valid UTF-8.
+    return text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
 
 
 def _write_fd(fd: int, data: bytes) -> None:
