@@ -624,3 +624,77 @@ def test_check_dash_reads_the_article_from_stdin():
                           cwd=REPO, timeout=600)
     assert proc.returncode in (0, 1), proc.stderr
     assert json.loads(proc.stdout)["target"]["lines"] == len(SEED_FR.read_text().splitlines())
+
+
+# ---------------------------------------------------------------- issue 11: configuration loading
+
+
+def test_a_configuration_with_a_utf8_bom_loads(tmp_path):
+    from mtqa.config import read_config
+
+    path = tmp_path / "mtqa.toml"
+    path.write_bytes(b"\xef\xbb\xbffail_on = \"minor\"\n")
+    assert read_config(path).fail_on == "minor"
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", "invalid TOML"),
+    ("x = {" + "a = {" * 5000 + "}" * 5001 + "\n", "invalid TOML"),
+    ("fail_on = " + "9" * 5000 + "\n", "invalid TOML"),
+], ids=["arrays", "tables", "digits"])
+def test_a_hostile_toml_is_one_line(tmp_path, text, needle):
+    from mtqa.config import read_config
+    from mtqa.errors import InputError
+
+    path = tmp_path / "mtqa.toml"
+    path.write_text(text)
+    try:
+        read_config(path)
+    except InputError as exc:
+        assert needle in str(exc) or "fail_on" in str(exc)
+    assert_one_line_error(mtqa("check", SEED_FR, "--config", path))
+
+
+@needs_root
+def test_a_configuration_that_is_a_device_is_refused(tmp_path):
+    import stat as st
+    zero = tmp_path / "mtqa.toml"
+    os.mknod(zero, 0o666 | st.S_IFCHR, os.makedev(1, 5))
+    assert_one_line_error(mtqa("check", SEED_FR, "--config", zero, timeout=60), "only regular files are read")
+
+
+def test_a_catastrophic_suppression_pattern_cannot_hang_the_run():
+    from mtqa.config import parse_config
+    from mtqa.core.flags import Flag
+    from mtqa.errors import InputError
+
+    flag = Flag(check="numbers", category="accuracy/number", severity="major", line=1, message="m",
+                text="a" * 40 + "!", source_text="")
+    start = time.monotonic()
+    assert not parse_config({"suppress": [{"pattern": "(a+)+$", "reason": "r"}]}).suppress[0].matches(flag)
+    with pytest.raises(InputError, match="took longer"):  # one that the engine cannot shortcut: bounded
+        parse_config({"suppress": [{"pattern": "(a|aa)+$", "reason": "r"}]}).suppress[0].matches(flag)
+    assert time.monotonic() - start < 5
+    assert parse_config({"suppress": [{"pattern": "a+$", "reason": "r"}]}).suppress[0].matches(
+        Flag(check="numbers", category="accuracy/number", severity="major", line=1, message="m", text="baa",
+             source_text=""))
+    with pytest.raises(InputError, match="longer than"):
+        parse_config({"suppress": [{"pattern": "a" * 2000, "reason": "r"}]})
+
+
+def test_discovery_stops_at_home_and_outside_home_reads_only_the_current_folder(tmp_path, monkeypatch):
+    from mtqa.config import find_config
+
+    (tmp_path / "mtqa.toml").write_text('fail_on = "info"\n')  # above $HOME: never read
+    home = tmp_path / "home"
+    (home / "desk" / "sub").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    assert find_config(home / "desk" / "sub") is None
+    (home / "mtqa.toml").write_text('fail_on = "minor"\n')
+    assert find_config(home / "desk" / "sub") == home / "mtqa.toml"
+    elsewhere = tmp_path / "shared" / "tmp"  # outside $HOME and any repository: only the folder itself
+    elsewhere.mkdir(parents=True)
+    (tmp_path / "shared" / "mtqa.toml").write_text('fail_on = "info"\n')
+    assert find_config(elsewhere) is None
+    (elsewhere / "mtqa.toml").write_text('fail_on = "info"\n')
+    assert find_config(elsewhere) == elsewhere / "mtqa.toml"
