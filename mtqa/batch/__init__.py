@@ -36,11 +36,13 @@ from typing import Callable, Iterable, Sequence
 
 from mtqa import __version__
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, EXIT_USAGE, InputError, MtqaError
+from mtqa.core.escape import visible
 from mtqa.core.flags import CATEGORIES, SEVERITIES, SEVERITY_RANK, active, verdict
 
 SUMMARY_VERSION = "1.0"
 STATE_VERSION = 1
 STATE_FILE = ".mtqa-batch.json"
+STATE_SAVE_SECONDS = 2.0            # the state is saved at most this often during a run (and at its end)
 SUMMARY_JSON = "summary.json"
 SUMMARY_HTML = "summary.html"
 RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML})
@@ -75,8 +77,16 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else base / p
 
 
-def _checked_item(where: str, base: Path, target: str, source: str | None) -> BatchItem:
-    """A manifest row as a BatchItem; missing files are an error of the manifest (file:line)."""
+def _outside(base: Path, path: Path) -> bool:
+    """True when `path` (links resolved) is not inside the folder `base`."""
+    folder = os.path.realpath(base)
+    return os.path.commonpath([folder, os.path.realpath(path)]) != folder
+
+
+def _checked_item(where: str, base: Path, target: str, source: str | None,
+                  allow_outside: bool = False) -> BatchItem:
+    """A manifest row as a BatchItem; missing files are an error of the manifest (file:line), and
+    so is a path outside the manifest's folder (absolute, "..", a link out) unless `allow_outside`."""
     if not target.strip():
         raise InputError(f"{where}: empty target")
     item = BatchItem(_resolve(base, target.strip()),
@@ -84,6 +94,9 @@ def _checked_item(where: str, base: Path, target: str, source: str | None) -> Ba
     for role, path in (("target", item.target), ("source", item.source)):
         if path is None:
             continue
+        if not allow_outside and _outside(base, path):
+            raise InputError(f"{where}: {role} {visible(str(path))}: outside the manifest's folder; "
+                             "pass --allow-outside to read it")
         if not path.exists():
             raise InputError(f"{where}: {role} {path}: no such file")
         if path.is_dir():
@@ -91,7 +104,7 @@ def _checked_item(where: str, base: Path, target: str, source: str | None) -> Ba
     return item
 
 
-def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
+def parse_manifest_csv(text: str, name: str, base: Path, allow_outside: bool = False) -> list[BatchItem]:
     """Rows of a CSV manifest whose header names a `target` column (and usually `source`).
 
     Other columns are ignored; paths are relative to `base` (the manifest's folder)."""
@@ -110,11 +123,11 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
         if len(row) <= t_col:
             raise InputError(f"{where}: no target (expected {len(columns)} columns, got {len(row)})")
         source = row[s_col] if s_col is not None and s_col < len(row) else None
-        items.append(_checked_item(where, base, row[t_col], source))
+        items.append(_checked_item(where, base, row[t_col], source, allow_outside))
     return items
 
 
-def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
+def parse_manifest_jsonl(text: str, name: str, base: Path, allow_outside: bool = False) -> list[BatchItem]:
     """Lines of a JSONL manifest: objects with "target" and optional "source" (null or "": retrieval)."""
     items = []
     for n, line in enumerate(text.split("\n"), 1):
@@ -123,8 +136,10 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
         where = f"{name}:{n}"
         try:
             row = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # thousands of digits, deep nesting
+            raise InputError(f"{where}: not valid JSON ({' '.join(str(exc).split())[:120]})") from None
         if not isinstance(row, dict):
             raise InputError(f"{where}: expected a JSON object with \"target\" and \"source\"")
         target, source = row.get("target"), row.get("source")
@@ -132,17 +147,20 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
             raise InputError(f"{where}: no \"target\" string")
         if source is not None and not isinstance(source, str):
             raise InputError(f"{where}: \"source\" must be a string or null")
-        items.append(_checked_item(where, base, target, source))
+        items.append(_checked_item(where, base, target, source, allow_outside))
     return items
 
 
-def read_manifest(path: Path) -> list[BatchItem]:
+def read_manifest(path: Path, allow_outside: bool = False) -> list[BatchItem]:
     """The items of a manifest file (JSONL when it ends in .jsonl/.ndjson, else CSV)."""
     from mtqa.readers import read_text
 
     text, _ = read_text(path)
     parse = parse_manifest_jsonl if path.name.lower().endswith(JSONL_SUFFIXES) else parse_manifest_csv
-    items = parse(text, str(path), path.parent)
+    try:
+        items = parse(text, visible(str(path)), path.parent, allow_outside)
+    except csv.Error as exc:
+        raise InputError(f"{visible(str(path))}: not a valid CSV manifest ({exc})") from None
     if not items:
         raise InputError(f"{path}: no articles listed")
     return items
@@ -365,20 +383,34 @@ def minimal_summary_html(summary: dict) -> str:
 # ---------------------------------------------------------------- resume state
 
 
-def load_state(outdir: Path) -> tuple[dict, str | None]:
-    """The per-article records of OUTDIR/.mtqa-batch.json, and a warning when it was unreadable
-    (a missing or damaged state file only means that nothing is skipped)."""
+def read_state(outdir: Path) -> tuple[dict, set[str], str | None]:
+    """The per-article records of OUTDIR/.mtqa-batch.json, the names of the files in OUTDIR that
+    mtqa batch wrote (or claimed) there, and a warning when the state was unreadable (a missing
+    or damaged state file only means that nothing is skipped, and that no file is mtqa's)."""
     path = outdir / STATE_FILE
     if not path.exists():
-        return {}, None
+        return {}, set(), None
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        from mtqa.readers.text import read_input_bytes
+
+        state = json.loads(read_input_bytes(path, expected="a batch state file").decode("utf-8"))
         articles = state["articles"]
         if state.get("state_version") != STATE_VERSION or not isinstance(articles, dict):
             raise ValueError("unknown state version")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return {}, f"{path}: unreadable batch state ({exc}); every article is checked again"
-    return articles, None
+        files = {str(name) for name in state.get("files", [])}
+        files |= {str((entry.get("outcome") or {}).get("report")) for entry in articles.values()
+                  if isinstance(entry, dict) and (entry.get("outcome") or {}).get("report")}
+        if "files" not in state and articles:  # a state written before "files": its summaries are mtqa's
+            files |= {SUMMARY_JSON, SUMMARY_HTML}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, InputError) as exc:
+        return {}, set(), f"{visible(str(path))}: unreadable batch state ({exc}); every article is checked again"
+    return articles, files, None
+
+
+def load_state(outdir: Path) -> tuple[dict, str | None]:
+    """The per-article records of OUTDIR/.mtqa-batch.json and a warning when it was unreadable."""
+    articles, _, warning = read_state(outdir)
+    return articles, warning
 
 
 def state_entry(fingerprint: dict, outcome: ArticleOutcome) -> dict:
@@ -394,9 +426,50 @@ def is_current(entry: dict | None, fingerprint: dict, outdir: Path) -> bool:
     return outcome.get("verdict") in ("pass", "fail") and (outdir / fingerprint["report"]).is_file()
 
 
-def render_state(articles: dict) -> str:
-    return json.dumps({"state_version": STATE_VERSION, "articles": dict(sorted(articles.items()))},
-                      ensure_ascii=False, indent=1) + "\n"
+def render_state(articles: dict, files: Iterable[str] = ()) -> str:
+    return json.dumps({"state_version": STATE_VERSION, "files": sorted(set(files)),
+                       "articles": dict(sorted(articles.items()))}, ensure_ascii=False, indent=1) + "\n"
+
+
+class OutdirLocked(InputError):
+    """Another mtqa batch is writing into the same OUTDIR."""
+
+
+class _Lock:
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # releases the flock
+            self.fd = -1
+
+
+def lock_outdir(outdir: Path) -> _Lock:
+    """Hold an exclusive flock on the OUTDIR folder itself for this batch (no lock file is left
+    behind): a second batch into the same folder is refused instead of silently dropping the
+    first's records. The kernel releases it when the batch exits, however it exits."""
+    import fcntl
+
+    try:
+        fd = os.open(outdir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise InputError(f"cannot write {visible(str(outdir))}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise OutdirLocked(f"{visible(str(outdir))}: another mtqa batch is writing into this folder; wait for it "
+                           "to finish or choose another -o folder") from None
+    return _Lock(fd)
+
+
+def foreign_file(outdir: Path, names: Iterable[str], owned: set[str]) -> str | None:
+    """The first of `names` that exists in OUTDIR and that the state does not record as mtqa's."""
+    for name in names:
+        if name not in owned and os.path.lexists(outdir / name):
+            return name
+    return None
 
 
 # ---------------------------------------------------------------- workers
@@ -468,12 +541,12 @@ class _Worker:
                 for job, item in zip(jobs, items)]
 
     def _outcome(self, job: Job, result) -> ArticleOutcome:
-        from mtqa.report import write_atomic
+        from mtqa.report import write_output
 
         if isinstance(result, BaseException):
             return _error_of(job, result)
         try:
-            write_atomic(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
+            write_output(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
         except Exception as exc:
             return _error_of(job, exc)
         used = result.source.path if result.source is not None and result.bilingual is None else None
@@ -532,7 +605,36 @@ def _init_pool_worker(config: WorkerConfig) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    _die_with_parent()
     init_worker(config)
+
+
+def _die_with_parent() -> None:
+    """Make this worker exit when the batch's main process dies, even by SIGKILL: the kernel sends
+    SIGTERM (Linux prctl PR_SET_PDEATHSIG), or else a watchdog thread notices the new parent."""
+    import signal
+    import threading
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGTERM), 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(143)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(143)
+
+    threading.Thread(target=watch, name="mtqa-parent-watch", daemon=True).start()
 
 
 class WorkerFailed(MtqaError):
@@ -584,17 +686,48 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
     after each article (skipped: its report was current and it was not checked again). `chunk`:
     articles per task (default chunk_size()); the output does not depend on it.
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import time
 
-    from mtqa.report import write_atomic
+    from mtqa.report import write_output
 
     outdir = Path(config.outdir)
+    lock = lock_outdir(outdir)
+    try:
+        return _run_locked(items, config, settings, outdir, jobs=jobs, resume=resume, chunk=chunk,
+                           on_start=on_start, on_done=on_done, on_warning=on_warning, write_output=write_output,
+                           clock=time.monotonic)
+    finally:
+        lock.close()
+
+
+def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_start, on_done, on_warning,
+                write_output, clock) -> BatchResult:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     names = report_names(items, config.fmt)
     settings_id = settings_hash(settings)
-    recorded, warning = load_state(outdir)
-    if warning and resume:
+    recorded, owned, warning = read_state(outdir)
+    if warning and (resume or os.path.exists(outdir / STATE_FILE)):
         on_warning(warning)
     state = dict(recorded)
+    foreign = foreign_file(outdir, [*names, SUMMARY_JSON, SUMMARY_HTML], owned)
+    if foreign is not None:
+        raise InputError(f"{visible(str(outdir / foreign))}: exists and was not written by mtqa batch (not recorded "
+                         f"in {STATE_FILE}); move it away or choose another -o folder")
+    # Claimed before any report is written: a batch killed at any point leaves only files that
+    # its state records as mtqa's, and the next run may replace them.
+    claimed = owned | {*names, SUMMARY_JSON, SUMMARY_HTML}
+    saved = {"at": clock(), "pending": int(claimed != owned or not os.path.exists(outdir / STATE_FILE))}
+    owned = claimed
+
+    def save(force: bool = False) -> None:
+        if not saved["pending"] or (not force and saved["pending"] < 500
+                                    and clock() - saved["at"] < STATE_SAVE_SECONDS):
+            return
+        write_output(outdir / STATE_FILE, render_state(state, owned))
+        saved["at"], saved["pending"] = clock(), 0
+
+    save(force=True)
 
     done: list[ArticleOutcome] = []
     current: list[ArticleOutcome] = []
@@ -613,10 +746,21 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
             # The report this batch wrote earlier no longer describes the article.
             (outdir / job.report).unlink(missing_ok=True)
         state[job.item.key] = state_entry(fingerprint, outcome)
-        write_atomic(outdir / STATE_FILE, render_state(state))
+        saved["pending"] += 1
+        save()  # in batches: at most every STATE_SAVE_SECONDS (or 500 articles), and at the end
         done.append(outcome)
         on_done(outcome, False)
 
+    try:
+        return _run_jobs(items, config, outdir, todo, current, done, finish, jobs=jobs, chunk=chunk,
+                         on_start=on_start, on_done=on_done, write_output=write_output,
+                         pool_class=ProcessPoolExecutor, as_completed=as_completed)
+    finally:
+        save(force=True)  # also when interrupted: every finished article is recorded
+
+
+def _run_jobs(items, config, outdir, todo, current, done, finish, *, jobs, chunk, on_start, on_done, write_output,
+              pool_class, as_completed) -> BatchResult:
     workers = max(1, min(jobs, len(todo)))
     size = chunk or chunk_size(len(todo), workers)
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
@@ -631,7 +775,7 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
                     finish(job, fingerprint, outcome)
     else:
         # Workers are forked (Linux) before the progress display starts its thread.
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
+        pool = pool_class(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
         try:
             futures = {pool.submit(run_chunk, [job for job, _ in group]): group for group in chunks}
             on_start(len(items), len(current))
@@ -661,8 +805,8 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
 
     outcomes = current + done
     summary = summary_dict(outcomes, config.fail_on)
-    write_atomic(outdir / SUMMARY_JSON, render_summary_json(summary))
-    write_atomic(outdir / SUMMARY_HTML, render_summary_html(summary))
+    write_output(outdir / SUMMARY_JSON, render_summary_json(summary))
+    write_output(outdir / SUMMARY_HTML, render_summary_html(summary))
     return BatchResult(rank_outcomes(outcomes), len(current), summary)
 
 

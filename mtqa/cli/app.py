@@ -76,44 +76,36 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _emit(text: str | bytes, output: Path | None, protected: list) -> None:
+    """The report to stdout (no -o, or -o -) or to the -o file; every input of the run is protected."""
+    from mtqa.report import write_output
+
+    write_output("-" if output is None else output, text, protected=protected)
 
 
-def _emit(text: str | bytes, output: Path | None, protected: list[Path]) -> None:
-    from mtqa.report import write_atomic
+def _inputs(target: Path, source: Path | None, corpus: Path | None, settings) -> list:
+    """Every file the run reads, none of which -o may name."""
+    from mtqa.readers import list_candidates
 
-    if output is None:
-        if isinstance(text, bytes):  # a file in its own encoding (--format xliff)
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    for p in protected:
-        if p is not None and _same_file(output, p):
-            raise InputError(f"{output}: refusing to overwrite an input file")
-    if output.is_dir():
-        raise InputError(f"{output}: is a directory; give a file name for -o")
-    if not output.parent.exists():
-        raise InputError(f"{output.parent}: output folder does not exist")
-    write_atomic(output, text)
+    protected = [target, source, settings.path]
+    folder = corpus if corpus is not None else Path("corpora")
+    if folder.is_dir():
+        protected.extend(list_candidates(folder))
+    return protected
 
 
 @app.command()
 def check(
-    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line), or a "
-                                                "bilingual file: .xlf/.xliff/.xlf2, .tmx, .po or .jsonl.",
+    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line; - reads "
+                                                "standard input), or a bilingual file: .xlf/.xliff/.xlf2, .tmx, "
+                                                ".po or .jsonl.",
                                            show_default=False)],
     source: Annotated[Optional[Path], typer.Option("--source", "-s", help="Norwegian source article; skips retrieval.")] = None,
     corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
                                                    "(default: ./corpora when it exists).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format("text"),
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically; "
+                                                   "a device or FIFO is written in place, - is standard output).")] = None,
     fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", help="Exit 1 when a flag reaches this severity "
                                                         "(default: major, or fail_on of the configuration).",
                                                         show_default=False)] = None,
@@ -151,32 +143,42 @@ def check(
     item = read_input(target, source=source, corpus=corpus, default_corpus=Path("corpora"))
     pipeline.translator = _load_translator(model, device, compute_type, beam_size)
     result = pipeline.check(item)
+    protected = _inputs(target, source, corpus, settings)
     if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report
 
-        print_report(result, Console(), fail, shown)
+        try:
+            print_report(result, Console(), fail, shown)
+        except OSError as exc:  # stdout closed or full (/dev/full)
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise InputError(f"cannot write standard output: {exc.strerror or exc}") from None
     elif fmt.value == "text":
         from mtqa.report.terminal import render_text
 
-        _emit(render_text(result, fail, shown), output, [target, source])
+        _emit(render_text(result, fail, shown), output, protected)
     else:
         from mtqa.report import render
 
-        _emit(render(result, fmt.value), output, [target, source])
+        _emit(render(result, fmt.value), output, protected)
     return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
 
 
 @app.command("init")
 def init_cmd(
     path: Annotated[Optional[Path], typer.Argument(help="File to write, or a folder to write mtqa.toml into "
-                                                   "(default: ./mtqa.toml).", show_default=False)] = None,
+                                                   "(default: ./mtqa.toml; - writes to standard output).",
+                                                   show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> int:
     """Write a commented mtqa.toml holding every setting at its default."""
     from mtqa.config import CONFIG_FILE, write_default_config
 
     written = write_default_config(path if path is not None else Path(CONFIG_FILE), force)
-    print(f"wrote {written}")
+    if str(written) != "-":
+        from mtqa.core.escape import visible
+
+        print(f"wrote {visible(str(written))}")
     return EXIT_OK
 
 
@@ -252,7 +254,12 @@ def list_checks() -> int:
 
 
 def _error(message: str) -> None:
-    print(f"mtqa: error: {message}", file=sys.stderr)
+    from mtqa.core.escape import visible
+
+    try:
+        print(f"mtqa: error: {visible(message)}", file=sys.stderr)  # one line, control characters escaped
+    except (OSError, ValueError):  # stderr closed or full: the exit status still says it
+        pass
 
 
 def _click_family(exc: BaseException) -> set[str]:
@@ -303,15 +310,28 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(sig, handler)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's own flush at exit has nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _main(argv: list[str] | None) -> None:
     try:
         status = app(args=argv, prog_name="mtqa", standalone_mode=False)
     except MtqaError as exc:
+        if str(exc).startswith("cannot write standard output"):
+            _quiet_stdout()
         _error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _stopped()
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(EXIT_OK)
     except Exception as exc:
         family = _click_family(exc)
@@ -328,4 +348,14 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(EXIT_INTERNAL)
     if _signals or status == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into a silent return of 130
         _stopped()
+    try:  # what is still buffered: a full or closed stdout is an error now, not a warning at exit
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except (OSError, ValueError) as exc:
+        _quiet_stdout()
+        _error(f"cannot write standard output: {getattr(exc, 'strerror', None) or exc}")
+        sys.exit(EXIT_USAGE)
     sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -554,7 +554,7 @@ def _toml_value(value) -> str:
 
 _HEADER = """\
 # mtqa configuration. `mtqa check` reads the mtqa.toml of the current folder or of the nearest
-# parent (the search stops at the repository root), or the file given with --config FILE; the
+# parent (the search stops at the repository root or $HOME), or the file given with --config FILE; the
 # same settings can live in pyproject.toml under [tool.mtqa]. Options given on the command line
 # win over this file. Every value below is the built-in default: delete a line to follow the
 # defaults of future versions. `mtqa checks` lists the checks.
@@ -630,18 +630,27 @@ def default_config_text() -> str:
 def write_default_config(path: Path, force: bool = False) -> Path:
     """Write default_config_text() to `path` (a folder gets mtqa.toml) atomically; refuse to
     overwrite an existing file unless `force`. Returns the path written."""
-    from mtqa.report import write_atomic
+    import stat as _stat
 
+    from mtqa.report import write_output
+
+    if str(path) == "-":
+        write_output("-", default_config_text())
+        return path
     if path.is_dir():
         path = path / CONFIG_FILE
     if path.name == PYPROJECT:
         raise InputError(f"{path}: mtqa init writes its own file; copy its settings into pyproject.toml "
                          "under [tool.mtqa] instead")
-    if path.exists() and not force:
+    try:
+        special = not _stat.S_ISREG(os.stat(path).st_mode)  # a device or FIFO: written in place
+    except OSError:
+        special = False
+    if path.exists() and not force and not special:
         raise InputError(f"{path}: already exists; use --force to overwrite it")
     if not path.parent.exists():
         raise InputError(f"{path.parent}: folder does not exist")
-    write_atomic(path, default_config_text())
+    write_output(path, default_config_text())
     return path
 
 
