@@ -698,3 +698,188 @@ def test_discovery_stops_at_home_and_outside_home_reads_only_the_current_folder(
     assert find_config(elsewhere) is None
     (elsewhere / "mtqa.toml").write_text('fail_on = "info"\n')
     assert find_config(elsewhere) == elsewhere / "mtqa.toml"
+
+
+# ---------------------------------------------------------------- issue 11: CLI outputs and batch
+
+
+def _small_feed(tmp_path, n=1):
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "nb").mkdir()
+    rows = ["target,source"]
+    for i in range(n):
+        shutil.copy(SEED_FR, tmp_path / "fr" / f"a{i}.fr.txt")
+        rows.append(f"fr/a{i}.fr.txt,nb/a.nb.txt")
+    shutil.copy(SEED_NB, tmp_path / "nb" / "a.nb.txt")
+    manifest = tmp_path / "feed.csv"
+    manifest.write_text("\n".join(rows) + "\n")
+    return manifest
+
+
+def test_config_and_corpus_files_are_protected_from_o(tmp_path):
+    config = tmp_path / "mtqa.toml"
+    config.write_text('fail_on = "major"\n')
+    before = config.read_bytes()
+    assert_one_line_error(mtqa("check", SEED_FR, "-s", SEED_NB, "--config", config, "-o", config,
+                               "--disable", "grammar", cwd=tmp_path), "refusing to overwrite an input file")
+    assert_one_line_error(mtqa("check", SEED_FR, "-s", SEED_NB, "-o", config, "--disable", "grammar",
+                               cwd=tmp_path), "refusing to overwrite")  # the discovered mtqa.toml
+    assert config.read_bytes() == before
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_NB, corpus / "x.nb.txt")
+    assert_one_line_error(mtqa("check", SEED_FR, "--corpus", corpus, "-o", corpus / "x.nb.txt",
+                               "--disable", "grammar", cwd=tmp_path), "refusing to overwrite")
+    assert (corpus / "x.nb.txt").read_bytes() == SEED_NB.read_bytes()
+    (tmp_path / "feed").mkdir()
+    manifest = _small_feed(tmp_path / "feed")
+    out = tmp_path / "out"
+    out.mkdir()
+    odd_config = out / "summary.json"  # a configuration where the batch would write its summary
+    odd_config.write_text('fail_on = "major"\n')
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--config", odd_config,
+                               "--disable", "grammar", cwd=tmp_path / "feed"), "would overwrite this input")
+    assert odd_config.read_text() == 'fail_on = "major"\n'
+
+
+def test_init_writes_to_stdout_and_devices(tmp_path):
+    proc = mtqa("init", "-", cwd=tmp_path)
+    assert proc.returncode == 0 and "fail_on" in proc.stdout and not (tmp_path / "-").exists()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert_one_line_error(mtqa("init", fifo, cwd=tmp_path, timeout=60), "FIFO has no reader")
+
+
+def test_a_full_or_closed_stdout_is_one_line(tmp_path):
+    for fmt in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "mtqa", "check", str(SEED_FR), "-s", str(SEED_NB), "-f", fmt,
+                                   "--disable", "grammar"], stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        assert_one_line_error(proc, "cannot write standard output")
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "check", str(SEED_FR), "-s", str(SEED_NB), "-f", "json",
+                           "--disable", "grammar"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          cwd=tmp_path, pass_fds=(), close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert_one_line_error(proc, "cannot write standard output")
+
+
+def test_batch_never_replaces_a_file_it_did_not_write(tmp_path):
+    manifest = _small_feed(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.html").write_text("the user's page")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path),
+                          "summary.html", "not written by mtqa batch")
+    assert (out / "summary.html").read_text() == "the user's page"
+    (out / "summary.html").unlink()
+    (out / "a0.fr.json").write_text("the user's report")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path),
+                          "a0.fr.json")
+    (out / "a0.fr.json").unlink()
+    first = mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    again = mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path)
+    assert again.returncode == 1, again.stderr  # its own files are replaced
+    state = json.loads((out / ".mtqa-batch.json").read_text())
+    assert {"a0.fr.json", "summary.json", "summary.html"} <= set(state["files"])
+
+
+def test_a_second_batch_into_the_same_outdir_is_refused(tmp_path):
+    import fcntl
+
+    manifest = _small_feed(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a running batch holds
+        assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar",
+                                   cwd=tmp_path), "another mtqa batch is writing into this folder")
+    finally:
+        os.close(fd)
+
+
+def test_manifest_rows_outside_its_folder_need_allow_outside(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    manifest = feed / "m.csv"
+    for row in (f"{SEED_FR},{SEED_NB}", "../a.fr.txt,"):
+        shutil.copy(SEED_FR, tmp_path / "a.fr.txt")
+        manifest.write_text("target,source\n" + row + "\n")
+        assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out", cwd=tmp_path),
+                              "m.csv:2", "outside the manifest's folder", "--allow-outside")
+    manifest.write_text(f"target,source\n{SEED_FR},{SEED_NB}\n")
+    proc = mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out", "--allow-outside", "--disable", "grammar",
+                cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    jsonl = feed / "m.jsonl"
+    jsonl.write_text('{"target": ' + "1" * 5000 + "}\n")
+    assert_one_line_error(mtqa("batch", "--manifest", jsonl, "-o", tmp_path / "out2", cwd=tmp_path), "m.jsonl:1")
+
+
+def test_batch_progress_lines_escape_file_names(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    name = "evil\x1b[2J\nname.fr.txt"
+    shutil.copy(SEED_FR, feed / name)
+    shutil.copy(SEED_NB, feed / "a.nb.txt")
+    (feed / "m.jsonl").write_text(json.dumps({"target": name, "source": "a.nb.txt"}) + "\n")
+    proc = mtqa("batch", "--manifest", feed / "m.jsonl", "-o", tmp_path / "out", "--disable", "grammar", cwd=feed)
+    assert proc.returncode == 1, proc.stderr
+    assert "\x1b" not in proc.stderr and "evil\\x1b[2J\\x0aname.fr.txt" in proc.stderr
+
+
+def test_batch_workers_exit_when_the_main_process_is_killed(tmp_path):
+    manifest = _small_feed(tmp_path, 12)
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    proc = subprocess.Popen([sys.executable, "-m", "mtqa", "batch", "--manifest", str(manifest), "-o", "out",
+                             "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def children():
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat_fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(stat_fields[1]) == proc.pid:
+                found.append(int(entry.name))
+        return found
+
+    deadline = time.monotonic() + 120
+    while len(children()) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = children()
+    if proc.poll() is not None or len(workers) < 2:
+        pytest.skip("the batch finished before its workers could be seen")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [w for w in alive if Path(f"/proc/{w}").exists()
+                 and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived the killed batch"
+
+
+def test_the_batch_state_is_saved_in_batches_not_per_article(tmp_path, monkeypatch):
+    from mtqa import batch
+    from mtqa.report import write_output as real
+
+    writes = []
+
+    def counting(path, text, protected=()):
+        if Path(path).name == batch.STATE_FILE:
+            writes.append(len(json.loads(text)["articles"]))
+        real(path, text, protected)
+
+    monkeypatch.setattr("mtqa.report.write_output", counting)
+    manifest = _small_feed(tmp_path, 6)
+    items = batch.read_manifest(manifest)
+    config = batch.WorkerConfig(outdir=str(tmp_path / "out"), fmt="json", fail_on="major", disable=("grammar",))
+    (tmp_path / "out").mkdir()
+    result = batch.run_batch(items, config, {"x": 1}, jobs=1, resume=False)
+    assert len(result.outcomes) == 6
+    assert len(writes) <= 3 and writes[-1] == 6, writes  # the claim at the start, the end; not one per article
