@@ -97,10 +97,15 @@ def _checked_item(where: str, base: Path, target: str, source: str | None,
         if not allow_outside and _outside(base, path):
             raise InputError(f"{where}: {role} {visible(str(path))}: outside the manifest's folder; "
                              "pass --allow-outside to read it")
-        if not path.exists():
-            raise InputError(f"{where}: {role} {path}: no such file")
-        if path.is_dir():
-            raise InputError(f"{where}: {role} {path}: is a directory, expected a text file")
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL byte
+            raise InputError(f"{where}: {role} {visible(str(path))[:300]}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
+        if not exists:
+            raise InputError(f"{where}: {role} {visible(str(path))}: no such file")
+        if is_dir:
+            raise InputError(f"{where}: {role} {visible(str(path))}: is a directory, expected a text file")
     return item
 
 
