@@ -89,7 +89,7 @@ def main() -> int:
                     print(f"{name:12} repeat {r}: {wall:6.1f} s wall, {cpu:6.1f} s CPU", flush=True)
         finally:
             subprocess.run([str(ray_cli), "stop"], capture_output=True, env=env)
-        same = all(files_of(folder / f"out-{n}-{r}") == files_of(folder / f"out-local-0")
+        same = all(files_of(folder / f"out-{n}-{r}") == files_of(folder / "out-local-0")
                    for n in runs for r in range(args.repeats))
         summary_ok = all((folder / f"out-{n}-0" / "summary.json").read_bytes()
                          == (folder / "out-local-0" / "summary.json").read_bytes() for n in runs)
@@ -97,7 +97,7 @@ def main() -> int:
     cpu = {n: statistics.median(c for _, c in v) for n, v in runs.items()}
     load = os.getloadavg()
     lines = [
-        f"# mtqa batch: local engine vs Ray on one machine",
+        "# mtqa batch: local engine vs Ray on one machine",
         "",
         f"{args.articles} FLORES articles of {args.lines} lines, `--jobs {args.jobs}`, all checks (Grammalecte "
         f"{'installed' if shutil.which('grammalecte-cli') else 'not installed'}), no model; "

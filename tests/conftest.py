@@ -34,6 +34,9 @@ else:
     settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None, database=None,
                               print_blob=True)
     settings.register_profile("explore", max_examples=2000, deadline=None)
+    # The long local run (about 10 minutes for the reader fuzz targets):
+    #   HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -q tests/test_properties.py -k "bytes or manifest"
+    settings.register_profile("long", max_examples=50_000, deadline=None, database=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

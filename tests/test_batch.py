@@ -328,7 +328,13 @@ def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     state = feed / "out" / ".mtqa-batch.json"
     deadline = time.monotonic() + 240
-    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+    def recorded_articles():  # the state is written at the start (claiming the report names), then in batches
+        try:
+            return len(json.loads(state.read_text(encoding="utf-8"))["articles"])
+        except (OSError, ValueError, KeyError):
+            return 0
+
+    while not recorded_articles() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     stopped = time.monotonic()

@@ -287,7 +287,7 @@ reason = "never matches: no quotation flag on that line"
     assert summary["verdict"] == "pass" and summary["flagged_lines"] == 1 and summary["by_severity"] == {"minor": 1}
     assert before["summary"]["suppressed"] == 0
     jsonschema.validate(after, json.loads((REPO / "docs" / "report-schema.json").read_text()))
-    assert after["report_version"] == "1.1"
+    assert after["report_version"] == "1.2"
     code, _ = json_report(capsys, fr, "-s", nb, "--fail-on", "minor")
     assert code == 1  # the flag that is not suppressed still counts
     code, out, _ = cli(capsys, "check", fr, "-s", nb)

@@ -336,3 +336,634 @@ def test_the_suite_cannot_reach_the_network(tmp_path):
     with socket.create_connection(server.getsockname(), timeout=5):
         pass
     server.close()
+
+
+# ---------------------------------------------------------------- issue 11: outputs (write_output)
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="device nodes need root")
+
+
+@needs_root
+def test_output_onto_a_character_device_writes_into_it_and_never_replaces_it(tmp_path):
+    from mtqa.report import write_output
+
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 3))  # a private /dev/null
+    before = os.stat(null)
+    write_output(null, "report\n")
+    after = os.stat(null)
+    assert __import__("stat").S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert after.st_ino == before.st_ino and after.st_mode == before.st_mode
+
+
+@needs_root
+def test_check_output_onto_a_device_node_from_the_command_line(tmp_path):
+    import stat as st
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | st.S_IFCHR, os.makedev(1, 3))
+    proc = mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json", "-o", null, "--disable", "grammar")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert st.S_ISCHR(os.stat(null).st_mode)
+    full = tmp_path / "full"
+    os.mknod(full, 0o666 | st.S_IFCHR, os.makedev(1, 7))  # /dev/full
+    assert_one_line_error(mtqa("check", SEED_FR, "--source", SEED_NB, "-f", "json", "-o", full,
+                               "--disable", "grammar"), "cannot write", str(full))
+    assert st.S_ISCHR(os.stat(full).st_mode)
+
+
+def test_output_onto_a_fifo_with_and_without_a_reader(tmp_path):
+    import threading
+
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="cannot write .*FIFO has no reader"):
+        write_output(fifo, "x")  # does not block
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    deadline = time.time() + 10
+    while True:  # the reader thread opens the FIFO at some point
+        try:
+            write_output(fifo, "report\n")
+            break
+        except InputError:
+            assert time.time() < deadline
+            time.sleep(0.01)
+    reader.join(10)
+    assert got == [b"report\n"]
+    assert __import__("stat").S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_onto_a_socket_or_a_folder_is_refused(tmp_path):
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    sock_path = tmp_path / "s"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        with pytest.raises(InputError, match="cannot write .*socket"):
+            write_output(sock_path, "x")
+    finally:
+        server.close()
+    with pytest.raises(InputError, match="cannot write .*directory"):
+        write_output(tmp_path, "x")
+    with pytest.raises(InputError, match="cannot write .*does not exist"):
+        write_output(tmp_path / "no" / "r.json", "x")
+    with pytest.raises(InputError, match="cannot write"):
+        write_output(tmp_path / ("n" * 300), "x")  # a file name over 255 bytes
+
+
+def test_output_through_a_symlink_keeps_the_link_and_replaces_the_target(tmp_path):
+    from mtqa.report import write_output
+
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_output(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == "new" and (os.stat(target).st_mode & 0o777) == 0o640
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "later.json")
+    write_output(dangling, "made")
+    assert dangling.is_symlink() and (tmp_path / "later.json").read_text() == "made"
+
+
+def test_written_files_get_the_umask_mode_or_keep_their_own(tmp_path):
+    from mtqa.report import write_output
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        write_output(fresh, "x")
+        assert os.stat(fresh).st_mode & 0o777 == 0o644
+        os.umask(0o077)
+        write_output(tmp_path / "private.json", "x")
+        assert os.stat(tmp_path / "private.json").st_mode & 0o777 == 0o600
+        os.chmod(fresh, 0o664)
+        write_output(fresh, "y")
+        assert os.stat(fresh).st_mode & 0o777 == 0o664 and fresh.read_text() == "y"
+    finally:
+        os.umask(old)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_dash_is_stdout_and_inputs_are_protected(tmp_path, capfdbinary):
+    from mtqa.errors import InputError
+    from mtqa.report import write_output
+
+    write_output("-", "to stdout\n")
+    assert capfdbinary.readouterr().out == b"to stdout\n"
+    article = tmp_path / "a.txt"
+    article.write_text("x")
+    with pytest.raises(InputError, match="refusing to overwrite an input file"):
+        write_output(article, "y", protected=[None, tmp_path / "other", article])
+    assert article.read_text() == "x"
+
+
+# ---------------------------------------------------------------- issue 11: linear output
+
+
+def test_report_size_is_linear_in_a_unit_that_repeats_a_sentence(tmp_path):
+    """One JSONL unit repeating a sentence: the JSON report once held the unit's source per segment."""
+    sizes = []
+    for repeat in (250, 1000):
+        path = tmp_path / f"u{repeat}.jsonl"
+        path.write_text(json.dumps({"id": "1", "source": "Regjeringen la fram budsjettet i dag. " * repeat,
+                                    "target": "Le gouvernement a présenté le budget aujourd'hui. " * repeat}) + "\n")
+        out = tmp_path / f"u{repeat}.json"
+        proc = mtqa("check", path, "-f", "json", "-o", out, "--disable", "grammar")
+        assert proc.returncode in (0, 1), proc.stderr
+        sizes.append(out.stat().st_size / path.stat().st_size)
+    assert sizes[1] < 1.5 * sizes[0] and sizes[1] < 10, sizes
+
+
+# ---------------------------------------------------------------- issue 11: escaping
+
+ESCAPES = "\x1b[2J\x1b]52;c;ZXZpbA==\x07"  # clear screen, then an OSC 52 clipboard write
+
+
+def _escape_article(tmp_path):
+    fr = tmp_path / "esc.fr.txt"
+    nb = tmp_path / "esc.nb.txt"
+    fr.write_text(ESCAPES + "=HYPERLINK(\"http://x\") Poutine a dit que 12 000 soldats sont là.\n"
+                  + "Le reste de l'article parle de la situation dans la région et des réactions officielles.\n" * 12)
+    nb.write_text("Putin sa at 15 000 soldater er der.\n"
+                  + "Resten av artikkelen handler om situasjonen i regionen og de offisielle reaksjonene.\n" * 12)
+    return fr, nb
+
+
+def test_terminal_escapes_are_shown_escaped_in_the_text_report(tmp_path):
+    fr, nb = _escape_article(tmp_path)
+    out = tmp_path / "r.txt"
+    for args in ((), ("-o", out)):
+        proc = mtqa("check", fr, "-s", nb, "--disable", "grammar", *args)
+        assert proc.returncode == 1, proc.stderr
+        text = out.read_text() if args else proc.stdout
+        assert "\x1b" not in text and "\x07" not in text
+        assert "\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07" in text
+
+
+def test_visible_escapes_c0_c1_and_surrogates():
+    from mtqa.core.escape import visible
+
+    assert visible("a\x1b]8;;http://e\x1b\\b\x9bc\r\udcff") == "a\\x1b]8;;http://e\\x1b\\b\\x9bc\\x0d\\udcff"
+    assert visible("a\tb\nc", one_line=False) == "a\tb\nc"
+    assert visible("name\nwith newline") == "name\\x0awith newline"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    import csv
+    import io
+
+    fr, nb = _escape_article(tmp_path)
+    proc = mtqa("check", fr, "-s", nb, "--disable", "grammar", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(proc.stdout)))
+    assert len(rows) > 1
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), row
+            assert not cell.startswith("-") or cell.lstrip("-").isdigit(), row
+    assert any(cell.startswith("'\x1b") or cell.startswith("'=") or cell.startswith("\x1b") for r in rows for cell in r)
+    from mtqa.report.csv_report import _cell
+
+    assert [_cell(v) for v in ("=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "ok", -3, None)] == \
+        ["'=1+1", "'+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "ok", "-3", ""]
+
+
+# ---------------------------------------------------------------- issue 11: hostile encodings and structures
+
+
+def test_hostile_reader_inputs_are_one_line(tmp_path):
+    cases = {
+        "surrogate.jsonl": (b'{"id":"1","source":"Hei \\ud800","target":"Salut"}\n', "lone surrogate"),
+        "deep.jsonl": (b"[" * 5000 + b"\n", "nested too deeply"),
+        "digits.jsonl": (b'{"id":' + b"9" * 5000 + b',"source":"Hei","target":"Salut"}\n', "5000 digits"),
+        "ttk.po": (b'msgid""\nmsgstr""\n#\nmsgid""\nmsgid_plural"\xc3\xa9"\n', "ttk.po:4:"),
+        "u32.txt": ("Bonjour le monde.\n".encode("utf-32"), "UTF-32"),
+        "u32be.txt": (b"\x00\x00\xfe\xff" + "Bonjour le monde.\n".encode("utf-32-be"), "iconv -f UTF-32"),
+        "entity.xlf": (b"<?xml version='1.0'?>\n<!DOCTYPE xliff [<!ENTITY tu \"<trans-unit id='x'><source>Hei"
+                       b"</source><target>Salut</target></trans-unit>\">]>\n<xliff version='1.2' xmlns='urn:oasis:"
+                       b"names:tc:xliff:document:1.2'><file source-language='nb' target-language='fr' datatype="
+                       b"'plaintext' original='a'><body>&tu;</body></file></xliff>\n", "entity.xlf:3"),
+    }
+    for name, (data, needle) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert_one_line_error(mtqa("check", path, "-f", "json", "--disable", "grammar"), needle)
+
+
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "EUC-JP", "GB18030", "UTF-7"])
+def test_xliff_in_a_multibyte_legacy_encoding_is_handled(tmp_path, encoding):
+    path = tmp_path / "legacy.xlf"
+    path.write_bytes(f"<?xml version='1.0' encoding='{encoding}'?>\n<xliff version='1.2' xmlns='urn:oasis:names:"
+                     "tc:xliff:document:1.2'><file source-language='nb' target-language='fr' datatype='plaintext' "
+                     "original='a'><body><trans-unit id='1'><source>Hei</source><target>Salut</target></trans-unit>"
+                     "</body></file></xliff>\n".encode("ascii"))
+    proc = mtqa("check", path, "-f", "json", "--disable", "grammar")
+    assert proc.returncode in (0, 1, 2) and "Traceback" not in proc.stderr, proc.stderr
+    if proc.returncode == 2:
+        assert_one_line_error(proc)
+    else:
+        json.loads(proc.stdout)
+
+
+def test_a_file_name_that_is_not_utf8_gives_valid_utf8_reports(tmp_path):
+    name = os.fsdecode(b"na\xffme.fr.txt")
+    shutil.copy(SEED_FR, tmp_path / name)
+    for fmt in ("json", "text", "csv", "html"):
+        proc = subprocess.run([sys.executable, "-m", "mtqa", "check", name, "-s", str(SEED_NB), "-f", fmt,
+                               "--disable", "grammar"], capture_output=True, cwd=tmp_path)
+        assert proc.returncode in (0, 1), proc.stderr
+        text = proc.stdout.decode("utf-8")  # never invalid UTF-8
+        if fmt == "json":
+            assert json.loads(text)["target"]["path"].startswith("na")
+
+
+# ---------------------------------------------------------------- issue 11: limits on reading
+
+
+@needs_root
+def test_devices_and_fifos_are_refused_as_input(tmp_path):
+    import stat as st
+    zero = tmp_path / "zero"
+    os.mknod(zero, 0o666 | st.S_IFCHR, os.makedev(1, 5))  # a private /dev/zero
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # no writer: must not block
+    for path in (zero, fifo, tmp_path / "fifo.xml"):
+        if path.name == "fifo.xml":
+            os.mkfifo(path)
+        assert_one_line_error(mtqa("check", path, "-s", SEED_NB, timeout=60), "only regular files are read")
+        assert_one_line_error(mtqa("check", SEED_FR, "-s", path, timeout=60), "only regular files are read")
+
+
+def test_every_read_is_bounded_by_a_configurable_limit(tmp_path):
+    big = tmp_path / "big.fr.txt"
+    big.write_text("Bonjour le monde, voici une phrase.\n" * 40_000)  # about 1.4 MB
+    assert_one_line_error(mtqa("check", big, env_extra={"MTQA_MAX_INPUT_MB": "1"}), "input limit of 1 MiB",
+                          "MTQA_MAX_INPUT_MB")
+    assert_one_line_error(mtqa("check", big, env_extra={"MTQA_MAX_INPUT_MB": "nan"}), "MTQA_MAX_INPUT_MB")
+    from mtqa.readers.text import _read_bounded
+    import io
+    from mtqa.errors import InputError
+
+    with pytest.raises(InputError, match="input limit"):
+        _read_bounded(io.BytesIO(b"x" * 11), "stdin", 10)
+
+
+def test_check_dash_reads_the_article_from_stdin():
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "check", "-", "-s", str(SEED_NB), "-f", "json",
+                           "--disable", "grammar"], input=SEED_FR.read_bytes(), capture_output=True, env=env,
+                          cwd=REPO, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["target"]["lines"] == len(SEED_FR.read_text().splitlines())
+
+
+# ---------------------------------------------------------------- issue 11: configuration loading
+
+
+def test_a_configuration_with_a_utf8_bom_loads(tmp_path):
+    from mtqa.config import read_config
+
+    path = tmp_path / "mtqa.toml"
+    path.write_bytes(b"\xef\xbb\xbffail_on = \"minor\"\n")
+    assert read_config(path).fail_on == "minor"
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", "invalid TOML"),
+    ("x = {" + "a = {" * 5000 + "}" * 5001 + "\n", "invalid TOML"),
+    ("fail_on = " + "9" * 5000 + "\n", "invalid TOML"),
+], ids=["arrays", "tables", "digits"])
+def test_a_hostile_toml_is_one_line(tmp_path, text, needle):
+    from mtqa.config import read_config
+    from mtqa.errors import InputError
+
+    path = tmp_path / "mtqa.toml"
+    path.write_text(text)
+    try:
+        read_config(path)
+    except InputError as exc:
+        assert needle in str(exc) or "fail_on" in str(exc)
+    assert_one_line_error(mtqa("check", SEED_FR, "--config", path))
+
+
+@needs_root
+def test_a_configuration_that_is_a_device_is_refused(tmp_path):
+    import stat as st
+    zero = tmp_path / "mtqa.toml"
+    os.mknod(zero, 0o666 | st.S_IFCHR, os.makedev(1, 5))
+    assert_one_line_error(mtqa("check", SEED_FR, "--config", zero, timeout=60), "only regular files are read")
+
+
+def test_a_catastrophic_suppression_pattern_cannot_hang_the_run():
+    from mtqa.config import parse_config
+    from mtqa.core.flags import Flag
+    from mtqa.errors import InputError
+
+    flag = Flag(check="numbers", category="accuracy/number", severity="major", line=1, message="m",
+                text="a" * 40 + "!", source_text="")
+    start = time.monotonic()
+    assert not parse_config({"suppress": [{"pattern": "(a+)+$", "reason": "r"}]}).suppress[0].matches(flag)
+    with pytest.raises(InputError, match="took longer"):  # one that the engine cannot shortcut: bounded
+        parse_config({"suppress": [{"pattern": "(a|aa)+$", "reason": "r"}]}).suppress[0].matches(flag)
+    assert time.monotonic() - start < 5
+    assert parse_config({"suppress": [{"pattern": "a+$", "reason": "r"}]}).suppress[0].matches(
+        Flag(check="numbers", category="accuracy/number", severity="major", line=1, message="m", text="baa",
+             source_text=""))
+    with pytest.raises(InputError, match="longer than"):
+        parse_config({"suppress": [{"pattern": "a" * 2000, "reason": "r"}]})
+
+
+def test_discovery_stops_at_home_and_outside_home_reads_only_the_current_folder(tmp_path, monkeypatch):
+    from mtqa.config import find_config
+
+    (tmp_path / "mtqa.toml").write_text('fail_on = "info"\n')  # above $HOME: never read
+    home = tmp_path / "home"
+    (home / "desk" / "sub").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    assert find_config(home / "desk" / "sub") is None
+    (home / "mtqa.toml").write_text('fail_on = "minor"\n')
+    assert find_config(home / "desk" / "sub") == home / "mtqa.toml"
+    elsewhere = tmp_path / "shared" / "tmp"  # outside $HOME and any repository: only the folder itself
+    elsewhere.mkdir(parents=True)
+    (tmp_path / "shared" / "mtqa.toml").write_text('fail_on = "info"\n')
+    assert find_config(elsewhere) is None
+    (elsewhere / "mtqa.toml").write_text('fail_on = "info"\n')
+    assert find_config(elsewhere) == elsewhere / "mtqa.toml"
+
+
+# ---------------------------------------------------------------- issue 11: CLI outputs and batch
+
+
+def _small_feed(tmp_path, n=1):
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "nb").mkdir()
+    rows = ["target,source"]
+    for i in range(n):
+        shutil.copy(SEED_FR, tmp_path / "fr" / f"a{i}.fr.txt")
+        rows.append(f"fr/a{i}.fr.txt,nb/a.nb.txt")
+    shutil.copy(SEED_NB, tmp_path / "nb" / "a.nb.txt")
+    manifest = tmp_path / "feed.csv"
+    manifest.write_text("\n".join(rows) + "\n")
+    return manifest
+
+
+def test_config_and_corpus_files_are_protected_from_o(tmp_path):
+    config = tmp_path / "mtqa.toml"
+    config.write_text('fail_on = "major"\n')
+    before = config.read_bytes()
+    assert_one_line_error(mtqa("check", SEED_FR, "-s", SEED_NB, "--config", config, "-o", config,
+                               "--disable", "grammar", cwd=tmp_path), "refusing to overwrite an input file")
+    assert_one_line_error(mtqa("check", SEED_FR, "-s", SEED_NB, "-o", config, "--disable", "grammar",
+                               cwd=tmp_path), "refusing to overwrite")  # the discovered mtqa.toml
+    assert config.read_bytes() == before
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_NB, corpus / "x.nb.txt")
+    assert_one_line_error(mtqa("check", SEED_FR, "--corpus", corpus, "-o", corpus / "x.nb.txt",
+                               "--disable", "grammar", cwd=tmp_path), "refusing to overwrite")
+    assert (corpus / "x.nb.txt").read_bytes() == SEED_NB.read_bytes()
+    (tmp_path / "feed").mkdir()
+    manifest = _small_feed(tmp_path / "feed")
+    out = tmp_path / "out"
+    out.mkdir()
+    odd_config = out / "summary.json"  # a configuration where the batch would write its summary
+    odd_config.write_text('fail_on = "major"\n')
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--config", odd_config,
+                               "--disable", "grammar", cwd=tmp_path / "feed"), "would overwrite this input")
+    assert odd_config.read_text() == 'fail_on = "major"\n'
+
+
+def test_init_writes_to_stdout_and_devices(tmp_path):
+    proc = mtqa("init", "-", cwd=tmp_path)
+    assert proc.returncode == 0 and "fail_on" in proc.stdout and not (tmp_path / "-").exists()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert_one_line_error(mtqa("init", fifo, cwd=tmp_path, timeout=60), "FIFO has no reader")
+
+
+def test_a_full_or_closed_stdout_is_one_line(tmp_path):
+    for fmt in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "mtqa", "check", str(SEED_FR), "-s", str(SEED_NB), "-f", fmt,
+                                   "--disable", "grammar"], stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        assert_one_line_error(proc, "cannot write standard output")
+    proc = subprocess.run([sys.executable, "-m", "mtqa", "check", str(SEED_FR), "-s", str(SEED_NB), "-f", "json",
+                           "--disable", "grammar"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          cwd=tmp_path, pass_fds=(), close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert_one_line_error(proc, "cannot write standard output")
+
+
+def test_batch_never_replaces_a_file_it_did_not_write(tmp_path):
+    manifest = _small_feed(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.html").write_text("the user's page")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path),
+                          "summary.html", "not written by mtqa batch")
+    assert (out / "summary.html").read_text() == "the user's page"
+    (out / "summary.html").unlink()
+    (out / "a0.fr.json").write_text("the user's report")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path),
+                          "a0.fr.json")
+    (out / "a0.fr.json").unlink()
+    first = mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    again = mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar", cwd=tmp_path)
+    assert again.returncode == 1, again.stderr  # its own files are replaced
+    state = json.loads((out / ".mtqa-batch.json").read_text())
+    assert {"a0.fr.json", "summary.json", "summary.html"} <= set(state["files"])
+
+
+def test_a_second_batch_into_the_same_outdir_is_refused(tmp_path):
+    import fcntl
+
+    manifest = _small_feed(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a running batch holds
+        assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", out, "--disable", "grammar",
+                                   cwd=tmp_path), "another mtqa batch is writing into this folder")
+    finally:
+        os.close(fd)
+
+
+def test_manifest_rows_outside_its_folder_need_allow_outside(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    manifest = feed / "m.csv"
+    for row in (f"{SEED_FR},{SEED_NB}", "../a.fr.txt,"):
+        shutil.copy(SEED_FR, tmp_path / "a.fr.txt")
+        manifest.write_text("target,source\n" + row + "\n")
+        assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out", cwd=tmp_path),
+                              "m.csv:2", "outside the manifest's folder", "--allow-outside")
+    manifest.write_text(f"target,source\n{SEED_FR},{SEED_NB}\n")
+    proc = mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out", "--allow-outside", "--disable", "grammar",
+                cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    jsonl = feed / "m.jsonl"
+    jsonl.write_text('{"target": ' + "1" * 5000 + "}\n")
+    assert_one_line_error(mtqa("batch", "--manifest", jsonl, "-o", tmp_path / "out2", cwd=tmp_path), "m.jsonl:1")
+
+
+def test_batch_progress_lines_escape_file_names(tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    name = "evil\x1b[2J\nname.fr.txt"
+    shutil.copy(SEED_FR, feed / name)
+    shutil.copy(SEED_NB, feed / "a.nb.txt")
+    (feed / "m.jsonl").write_text(json.dumps({"target": name, "source": "a.nb.txt"}) + "\n")
+    proc = mtqa("batch", "--manifest", feed / "m.jsonl", "-o", tmp_path / "out", "--disable", "grammar", cwd=feed)
+    assert proc.returncode == 1, proc.stderr
+    assert "\x1b" not in proc.stderr and "evil\\x1b[2J\\x0aname.fr.txt" in proc.stderr
+
+
+def test_batch_workers_exit_when_the_main_process_is_killed(tmp_path):
+    manifest = _small_feed(tmp_path, 12)
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    proc = subprocess.Popen([sys.executable, "-m", "mtqa", "batch", "--manifest", str(manifest), "-o", "out",
+                             "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def children():
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat_fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(stat_fields[1]) == proc.pid:
+                found.append(int(entry.name))
+        return found
+
+    deadline = time.monotonic() + 120
+    while len(children()) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    workers = children()
+    if proc.poll() is not None or len(workers) < 2:
+        pytest.skip("the batch finished before its workers could be seen")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [w for w in alive if Path(f"/proc/{w}").exists()
+                 and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        time.sleep(0.1)
+    assert not alive, f"workers {alive} outlived the killed batch"
+
+
+def test_the_batch_state_is_saved_in_batches_not_per_article(tmp_path, monkeypatch):
+    from mtqa import batch
+    from mtqa.report import write_output as real
+
+    writes = []
+
+    def counting(path, text, protected=()):
+        if Path(path).name == batch.STATE_FILE:
+            writes.append(len(json.loads(text)["articles"]))
+        real(path, text, protected)
+
+    monkeypatch.setattr("mtqa.report.write_output", counting)
+    manifest = _small_feed(tmp_path, 6)
+    items = batch.read_manifest(manifest)
+    config = batch.WorkerConfig(outdir=str(tmp_path / "out"), fmt="json", fail_on="major", disable=("grammar",))
+    (tmp_path / "out").mkdir()
+    result = batch.run_batch(items, config, {"x": 1}, jobs=1, resume=False)
+    assert len(result.outcomes) == 6
+    assert len(writes) <= 3 and writes[-1] == 6, writes  # the claim at the start, the end; not one per article
+
+
+# ---------------------------------------------------------------- issue 11 with bring-your-own back-translation
+
+
+def _bt_article(folder: Path) -> tuple[Path, Path, Path]:
+    """A two-line article, its source and a replayed back-translation of it (mtqa check --back-translation)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fr = folder / "fr.txt"
+    fr.write_text("Le conseil municipal a voté le budget mardi.\nLa séance a duré trois heures.\n", encoding="utf-8")
+    nb = folder / "nb.txt"
+    nb.write_text("Bystyret vedtok budsjettet tirsdag.\nMøtet varte i tre timer.\n", encoding="utf-8")
+    bt = folder / "bt.txt"
+    bt.write_text("Bystyret stemte over budsjettet tirsdag.\nMøtet varte i tre timer.\n", encoding="utf-8")
+    return fr, nb, bt
+
+
+def test_a_back_translation_file_is_an_input_like_the_others(tmp_path):
+    fr, nb, bt = _bt_article(tmp_path)
+    before = bt.read_bytes()
+    assert_one_line_error(mtqa("check", fr, "-s", nb, "--back-translation", bt, "-o", bt, "--disable", "grammar",
+                               cwd=tmp_path), "refusing to overwrite an input file")
+    assert bt.read_bytes() == before
+    fifo = tmp_path / "bt-fifo.txt"
+    os.mkfifo(fifo)  # no writer: must not block
+    assert_one_line_error(mtqa("check", fr, "-s", nb, "--back-translation", fifo, "--disable", "grammar",
+                               cwd=tmp_path, timeout=60), "FIFO", "only regular files are read")
+
+
+def test_a_manifest_back_translation_is_protected_checked_and_never_blocks(tmp_path):
+    feed = tmp_path / "feed"
+    _bt_article(feed)
+    (feed / "summary.json").write_bytes((feed / "bt.txt").read_bytes())  # where the batch writes its summary
+    manifest = feed / "m.csv"
+    manifest.write_text("target,source,back_translation\nfr.txt,nb.txt,summary.json\n", encoding="utf-8")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", feed, "--disable", "grammar", "--jobs", "1",
+                               cwd=feed), "would overwrite this input file")
+    assert (feed / "summary.json").read_bytes() == (feed / "bt.txt").read_bytes()
+    shutil.copy(feed / "bt.txt", tmp_path / "outside.txt")
+    manifest.write_text("target,source,back_translation\nfr.txt,nb.txt,../outside.txt\n", encoding="utf-8")
+    assert_one_line_error(mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out0", "--disable", "grammar",
+                               cwd=feed), "m.csv:2", "back_translation", "outside the manifest's folder")
+    os.mkfifo(feed / "fifo.txt")
+    manifest.write_text("target,source,back_translation\nfr.txt,nb.txt,fifo.txt\n", encoding="utf-8")
+    proc = mtqa("batch", "--manifest", manifest, "-o", tmp_path / "out", "--disable", "grammar", "--jobs", "1",
+                cwd=feed, timeout=120)
+    assert proc.returncode == 2, proc.stderr  # an error row, not a hang
+    (row,) = json.loads((tmp_path / "out" / "summary.json").read_text())["articles"]
+    assert row["verdict"] == "error" and "only regular files are read" in row["error"], row
+
+
+# ---------------------------------------------------------------- issue 11 item 13: no configuration runs a program
+
+
+def test_no_configuration_file_can_make_mtqa_run_a_program(tmp_path, monkeypatch):
+    """The grammar check's executable comes from MTQA_GRAMMALECTE (or Python code), never from a
+    configuration file: a mtqa.toml found by discovery, a pyproject.toml or --config FILE naming a
+    program is one line naming the setting, and the program is not run."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    work = repo / "articles"
+    fr, nb, _ = _bt_article(work)
+    marker = tmp_path / "ran"
+    program = tmp_path / "evil.sh"
+    program.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    program.chmod(0o755)
+    table = f"[checks.grammar]\nexecutable = '{program}'\n"
+    attempts = [
+        (repo / "mtqa.toml", table, ["check", fr, "-s", nb]),                      # discovered in a parent
+        (repo / "mtqa.toml", table, ["check", fr, "-s", nb, "--enable", "grammar"]),
+        (repo / "pyproject.toml", "[tool.mtqa.checks.grammar]\n" + table.split("\n", 1)[1], ["check", fr, "-s", nb]),
+        (tmp_path / "given.toml", table, ["check", fr, "-s", nb, "--config", tmp_path / "given.toml"]),
+        (repo / "mtqa.toml", table, ["batch", fr, "--corpus", work, "-o", tmp_path / "out", "--jobs", "1"]),
+    ]
+    for path, text, args in attempts:
+        path.write_text(text)
+        proc = mtqa(*args, cwd=work, timeout=120)
+        assert_one_line_error(proc, "[checks.grammar] executable cannot be set in a configuration file")
+        assert not marker.exists(), (path, args)
+        path.unlink()
+    # The environment variable is the way to name another Grammalecte.
+    from mtqa.checks import grammar
+
+    monkeypatch.setenv("MTQA_GRAMMALECTE", str(program))
+    assert grammar.executable_path() == str(program)

@@ -133,7 +133,9 @@ def damaged(draw, suffix: str) -> bytes:
             del data[at:]
         elif op == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(
-                [b"<", b">", b"&", b'"', b"\x00", b"\xff", b"\n", b"<target>", b"]]>", b"&#0;", b"\\", b"{"]))
+                [b"<", b">", b"&", b'"', b"\x00", b"\xff", b"\n", b"<target>", b"]]>", b"&#0;", b"\\", b"{",
+                 b"\\ud800", b"[" * 3000, b"9" * 5000, b"\x1b[2J", b"\xff\xfe\x00\x00", b"msgid_plural \"\xc3\xa9\"\n",
+                 b"<!DOCTYPE x [<!ENTITY e \"<tu/>\">]>", b"&e;"]))
         elif op == "delete":
             del data[at:at + draw(st.integers(1, 10))]
         elif data and at < len(data):
@@ -214,3 +216,36 @@ def test_indexed_coverage_matches_the_all_pairs_definition(source, target):
     assert _match_all_pairs(src, tgt) == expected
     cov = coverage(source, target)
     assert (cov.source_matched, cov.target_matched) == expected
+
+
+# ---------------------------------------------------------------- batch manifests (issue 11)
+
+VALID_MANIFEST = {
+    ".csv": b"target,source\nfr/a.fr.txt,nb/a.nb.txt\n",
+    ".jsonl": b'{"target": "fr/a.fr.txt", "source": "nb/a.nb.txt"}\n',
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(VALID_MANIFEST))
+@given(data=st.data())
+def test_any_manifest_gives_items_or_an_input_error(tmp_path_factory, suffix, data):
+    from mtqa.batch import BatchItem, read_manifest
+
+    base = tmp_path_factory.mktemp("manifest")
+    (base / "fr").mkdir()
+    (base / "nb").mkdir()
+    (base / "fr" / "a.fr.txt").write_text("Poutine a dit non.\n")
+    (base / "nb" / "a.nb.txt").write_text("Putin sa nei.\n")
+    raw = bytearray(VALID_MANIFEST[suffix])
+    for _ in range(data.draw(st.integers(0, 5))):
+        at = data.draw(st.integers(0, len(raw)))
+        raw[at:at] = data.draw(st.binary(min_size=1, max_size=6) | st.sampled_from(
+            [b",", b"\"", b"\n", b"\x00", b"\xff", b"..", b"/", b"[" * 3000, b"9" * 5000, b"\\ud800", b"{", b"\r"]))
+    path = base / f"m{suffix}"
+    path.write_bytes(bytes(raw))
+    try:
+        items = read_manifest(path)
+    except InputError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert items and all(isinstance(i, BatchItem) for i in items)

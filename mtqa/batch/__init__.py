@@ -12,7 +12,9 @@ The pieces, from the edges in:
   pool of worker processes, each of which builds the checks and loads the translation model
   once (`init_worker`) and takes the articles a few at a time, running Grammalecte once per
   group (`run_chunk`); workers write the reports themselves (atomically), the parent records
-  each finished article in OUTDIR/.mtqa-batch.json (atomically) so an interrupted batch resumes;
+  the finished articles in OUTDIR/.mtqa-batch.json (atomically, in batches) so an interrupted
+  batch resumes; the batch holds a lock on OUTDIR and refuses files there that its state does
+  not record as mtqa's, and its workers die with it;
 - summary (`summary`): `summary_dict` ranks the articles (errors, then worst severity, flags,
   path) and is byte-identical whatever the number of jobs.
 
@@ -26,24 +28,26 @@ from mtqa.readers.manifest import (
     JSONL_SUFFIXES, BatchItem, collect_inputs, parse_manifest_csv, parse_manifest_jsonl, read_manifest,
 )
 from mtqa.batch.plan import (
-    RESERVED_NAMES, STATE_FILE, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON, corpus_hash, is_current, load_state,
-    output_collisions, render_state, report_extension, report_names, settings_hash, sha256_bytes_of, state_entry,
-    worker_settings,
+    RESERVED_NAMES, STATE_FILE, STATE_SAVE_SECONDS, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON, corpus_hash,
+    foreign_file, is_current, load_state, output_collisions, read_state, render_state, report_extension,
+    report_names, settings_hash, sha256_bytes_of, state_entry, worker_settings,
 )
 from mtqa.batch.summary import (
     SUMMARY_VERSION, VERDICT_RANK, ArticleOutcome, error_outcome, exit_status, minimal_summary_html,
     outcome_from_flags, rank_key, rank_outcomes, render_summary_html, render_summary_json, summary_dict,
 )
 from mtqa.batch.runner import (
-    MAX_CHUNK, BatchResult, Job, WorkerConfig, WorkerFailed, chunk_size, init_worker, run_batch, run_chunk,
+    MAX_CHUNK, BatchResult, Job, OutdirLocked, WorkerConfig, WorkerFailed, chunk_size, init_worker, lock_outdir,
+    run_batch, run_chunk,
 )
 
 __all__ = [
-    "EXIT_INTERNAL", "JSONL_SUFFIXES", "MAX_CHUNK", "RESERVED_NAMES", "STATE_FILE", "STATE_VERSION", "SUMMARY_HTML",
-    "SUMMARY_JSON", "SUMMARY_VERSION", "VERDICT_RANK", "ArticleOutcome", "BatchItem", "BatchResult", "Job",
-    "WorkerConfig", "WorkerFailed", "chunk_size", "collect_inputs", "corpus_hash", "error_outcome", "exit_status",
-    "init_worker", "is_current", "load_state", "minimal_summary_html", "outcome_from_flags", "output_collisions",
-    "parse_manifest_csv", "parse_manifest_jsonl", "rank_key", "rank_outcomes", "read_manifest", "render_state",
+    "EXIT_INTERNAL", "JSONL_SUFFIXES", "MAX_CHUNK", "RESERVED_NAMES", "STATE_FILE", "STATE_SAVE_SECONDS",
+    "STATE_VERSION", "SUMMARY_HTML", "SUMMARY_JSON", "SUMMARY_VERSION", "VERDICT_RANK", "ArticleOutcome", "BatchItem",
+    "BatchResult", "Job", "OutdirLocked", "WorkerConfig", "WorkerFailed", "chunk_size", "collect_inputs",
+    "corpus_hash", "error_outcome", "exit_status", "foreign_file", "init_worker", "is_current", "load_state",
+    "lock_outdir", "minimal_summary_html", "outcome_from_flags", "output_collisions", "parse_manifest_csv",
+    "parse_manifest_jsonl", "rank_key", "rank_outcomes", "read_manifest", "read_state", "render_state",
     "render_summary_html", "render_summary_json", "report_extension", "report_names", "run_batch", "run_chunk",
     "settings_hash", "sha256_bytes_of", "state_entry", "summary_dict", "worker_settings",
 ]

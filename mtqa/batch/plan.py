@@ -3,7 +3,8 @@
 Every item gets a report file name (`report_names`) and a fingerprint of what its report depends
 on (file hashes, mtqa version, run settings: `worker_settings`, `settings_hash`, `corpus_hash`),
 so that `--resume` can skip the articles whose report is current (`load_state`, `is_current`);
-the state is OUTDIR/.mtqa-batch.json (`render_state`). `output_collisions` finds an input file
+the state is OUTDIR/.mtqa-batch.json (`render_state`), which also records the files mtqa batch
+wrote or claimed there (`read_state`; any other file in the way is refused: `foreign_file`). `output_collisions` finds an input file
 that an output would overwrite.
 """
 
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mtqa import __version__
+from mtqa.core.escape import visible
+from mtqa.errors import InputError
 from mtqa.readers.manifest import BatchItem
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 STATE_VERSION = 1
 STATE_FILE = ".mtqa-batch.json"
+STATE_SAVE_SECONDS = 2.0            # the state is saved at most this often during a run (and at its end)
 SUMMARY_JSON = "summary.json"
 SUMMARY_HTML = "summary.html"
 RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML})
@@ -72,9 +76,11 @@ def sha256_bytes_of(path: Path | None) -> str | None:
     again, and the check says what is wrong with it)."""
     if path is None:
         return None
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    from mtqa.readers.text import read_input_bytes
+
+    try:  # bounded, regular files only: a FIFO or a device named in a manifest never blocks here
+        return hashlib.sha256(read_input_bytes(path)).hexdigest()
+    except (OSError, InputError):
         return None
 
 
@@ -94,20 +100,34 @@ def corpus_hash(candidates: Sequence) -> str | None:
 
 
 
-def load_state(outdir: Path) -> tuple[dict, str | None]:
-    """The per-article records of OUTDIR/.mtqa-batch.json, and a warning when it was unreadable
-    (a missing or damaged state file only means that nothing is skipped)."""
+def read_state(outdir: Path) -> tuple[dict, set[str], str | None]:
+    """The per-article records of OUTDIR/.mtqa-batch.json, the names of the files in OUTDIR that
+    mtqa batch wrote (or claimed) there, and a warning when the state was unreadable (a missing
+    or damaged state file only means that nothing is skipped, and that no file is mtqa's)."""
     path = outdir / STATE_FILE
     if not path.exists():
-        return {}, None
+        return {}, set(), None
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        from mtqa.readers.text import read_input_bytes
+
+        state = json.loads(read_input_bytes(path, expected="a batch state file").decode("utf-8"))
         articles = state["articles"]
         if state.get("state_version") != STATE_VERSION or not isinstance(articles, dict):
             raise ValueError("unknown state version")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return {}, f"{path}: unreadable batch state ({exc}); every article is checked again"
-    return articles, None
+        files = {str(name) for name in state.get("files", [])}
+        files |= {str((entry.get("outcome") or {}).get("report")) for entry in articles.values()
+                  if isinstance(entry, dict) and (entry.get("outcome") or {}).get("report")}
+        if "files" not in state and articles:  # a state written before "files": its summaries are mtqa's
+            files |= {SUMMARY_JSON, SUMMARY_HTML}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, InputError) as exc:
+        return {}, set(), f"{visible(str(path))}: unreadable batch state ({exc}); every article is checked again"
+    return articles, files, None
+
+
+def load_state(outdir: Path) -> tuple[dict, str | None]:
+    """The per-article records of OUTDIR/.mtqa-batch.json and a warning when it was unreadable."""
+    articles, _, warning = read_state(outdir)
+    return articles, warning
 
 
 def state_entry(fingerprint: dict, outcome: ArticleOutcome) -> dict:
@@ -123,10 +143,17 @@ def is_current(entry: dict | None, fingerprint: dict, outdir: Path) -> bool:
     return outcome.get("verdict") in ("pass", "fail") and (outdir / fingerprint["report"]).is_file()
 
 
-def render_state(articles: dict) -> str:
-    return json.dumps({"state_version": STATE_VERSION, "articles": dict(sorted(articles.items()))},
-                      ensure_ascii=False, indent=1) + "\n"
+def render_state(articles: dict, files: Iterable[str] = ()) -> str:
+    return json.dumps({"state_version": STATE_VERSION, "files": sorted(set(files)),
+                       "articles": dict(sorted(articles.items()))}, ensure_ascii=False, indent=1) + "\n"
 
+
+def foreign_file(outdir: Path, names: Iterable[str], owned: set[str]) -> str | None:
+    """The first of `names` that exists in OUTDIR and that the state does not record as mtqa's."""
+    for name in names:
+        if name not in owned and os.path.lexists(outdir / name):
+            return name
+    return None
 
 
 def _fingerprint(item: BatchItem, report: str, settings: str) -> dict:

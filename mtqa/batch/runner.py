@@ -3,8 +3,10 @@
 `run_batch` checks the articles whose report is not current in-process (jobs=1) or in a pool of
 worker processes, each of which builds the checks and loads the translation model once
 (`init_worker`) and takes the articles a few at a time, running Grammalecte once per group
-(`run_chunk`); workers write the reports themselves (atomically), the parent records each
-finished article in OUTDIR/.mtqa-batch.json (atomically) so an interrupted batch resumes. An
+(`run_chunk`); workers write the reports themselves (atomically), the parent records the
+finished articles in OUTDIR/.mtqa-batch.json (atomically, in batches: `STATE_SAVE_SECONDS`) so
+an interrupted batch resumes. The batch holds a flock on OUTDIR (`lock_outdir`), and its workers
+die with it (`_die_with_parent`). An
 article that cannot be checked becomes an "error" row; the batch goes on.
 """
 
@@ -16,14 +18,15 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from mtqa.batch.plan import (
-    STATE_FILE, SUMMARY_HTML, SUMMARY_JSON, _fingerprint, is_current, load_state, render_state, report_names,
-    settings_hash, state_entry,
+    STATE_FILE, STATE_SAVE_SECONDS, SUMMARY_HTML, SUMMARY_JSON, _fingerprint, foreign_file, is_current, read_state,
+    render_state, report_names, settings_hash, state_entry,
 )
 from mtqa.batch.summary import (
     ArticleOutcome, error_outcome, outcome_from_flags, rank_outcomes, render_summary_html, render_summary_json,
     summary_dict,
 )
-from mtqa.errors import MtqaError
+from mtqa.core.escape import visible
+from mtqa.errors import InputError, MtqaError
 from mtqa.readers.manifest import BatchItem
 
 # Articles a worker takes at a time: Grammalecte is started once per group (its start-up is most
@@ -116,12 +119,12 @@ class _Worker:
             return exc
 
     def _outcome(self, job: Job, result) -> ArticleOutcome:
-        from mtqa.report import write_atomic
+        from mtqa.report import write_output
 
         if isinstance(result, BaseException):
             return _error_of(job, result)
         try:
-            write_atomic(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
+            write_output(Path(self.config.outdir) / job.report, self.render(result, self.config.fail_on))
         except Exception as exc:
             return _error_of(job, exc)
         used = result.source.path if result.source is not None and result.bilingual is None else None
@@ -180,7 +183,36 @@ def _init_pool_worker(config: WorkerConfig) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    _die_with_parent()
     init_worker(config)
+
+
+def _die_with_parent() -> None:
+    """Make this worker exit when the batch's main process dies, even by SIGKILL: the kernel sends
+    SIGTERM (Linux prctl PR_SET_PDEATHSIG), or else a watchdog thread notices the new parent."""
+    import signal
+    import threading
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGTERM), 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(143)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(143)
+
+    threading.Thread(target=watch, name="mtqa-parent-watch", daemon=True).start()
 
 
 class WorkerFailed(MtqaError):
@@ -226,6 +258,39 @@ def preload_shared() -> None:
 
 
 
+class OutdirLocked(InputError):
+    """Another mtqa batch is writing into the same OUTDIR."""
+
+
+class _Lock:
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # releases the flock
+            self.fd = -1
+
+
+def lock_outdir(outdir: Path) -> _Lock:
+    """Hold an exclusive flock on the OUTDIR folder itself for this batch (no lock file is left
+    behind): a second batch into the same folder is refused instead of silently dropping the
+    first's records. The kernel releases it when the batch exits, however it exits."""
+    import fcntl
+
+    try:
+        fd = os.open(outdir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise InputError(f"cannot write {visible(str(outdir))}: {exc.strerror or exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise OutdirLocked(f"{visible(str(outdir))}: another mtqa batch is writing into this folder; wait for it "
+                           "to finish or choose another -o folder") from None
+    return _Lock(fd)
+
+
 @dataclass
 class BatchResult:
     outcomes: list[ArticleOutcome]
@@ -247,17 +312,48 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
     (worker processes on this machine), or an engine whose run(config, groups) yields
     (group index, outcomes) as groups finish (mtqa.batch.ray_engine.RayEngine: --engine ray).
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import time
 
-    from mtqa.report import write_atomic
+    from mtqa.report import write_output
 
     outdir = Path(config.outdir)
+    lock = lock_outdir(outdir)
+    try:
+        return _run_locked(items, config, settings, outdir, jobs=jobs, resume=resume, chunk=chunk,
+                           on_start=on_start, on_done=on_done, on_warning=on_warning, write_output=write_output,
+                           clock=time.monotonic, engine=engine)
+    finally:
+        lock.close()
+
+
+def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_start, on_done, on_warning,
+                write_output, clock, engine=None) -> BatchResult:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     names = report_names(items, config.fmt)
     settings_id = settings_hash(settings)
-    recorded, warning = load_state(outdir)
-    if warning and resume:
+    recorded, owned, warning = read_state(outdir)
+    if warning and (resume or os.path.exists(outdir / STATE_FILE)):
         on_warning(warning)
     state = dict(recorded)
+    foreign = foreign_file(outdir, [*names, SUMMARY_JSON, SUMMARY_HTML], owned)
+    if foreign is not None:
+        raise InputError(f"{visible(str(outdir / foreign))}: exists and was not written by mtqa batch (not recorded "
+                         f"in {STATE_FILE}); move it away or choose another -o folder")
+    # Claimed before any report is written: a batch killed at any point leaves only files that
+    # its state records as mtqa's, and the next run may replace them.
+    claimed = owned | {*names, SUMMARY_JSON, SUMMARY_HTML}
+    saved = {"at": clock(), "pending": int(claimed != owned or not os.path.exists(outdir / STATE_FILE))}
+    owned = claimed
+
+    def save(force: bool = False) -> None:
+        if not saved["pending"] or (not force and saved["pending"] < 500
+                                    and clock() - saved["at"] < STATE_SAVE_SECONDS):
+            return
+        write_output(outdir / STATE_FILE, render_state(state, owned))
+        saved["at"], saved["pending"] = clock(), 0
+
+    save(force=True)
 
     done: list[ArticleOutcome] = []
     current: list[ArticleOutcome] = []
@@ -276,10 +372,21 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
             # The report this batch wrote earlier no longer describes the article.
             (outdir / job.report).unlink(missing_ok=True)
         state[job.item.key] = state_entry(fingerprint, outcome)
-        write_atomic(outdir / STATE_FILE, render_state(state))
+        saved["pending"] += 1
+        save()  # in batches: at most every STATE_SAVE_SECONDS (or 500 articles), and at the end
         done.append(outcome)
         on_done(outcome, False)
 
+    try:
+        return _run_jobs(items, config, outdir, todo, current, done, finish, jobs=jobs, chunk=chunk,
+                         on_start=on_start, on_done=on_done, write_output=write_output,
+                         pool_class=ProcessPoolExecutor, as_completed=as_completed, engine=engine)
+    finally:
+        save(force=True)  # also when interrupted: every finished article is recorded
+
+
+def _run_jobs(items, config, outdir, todo, current, done, finish, *, jobs, chunk, on_start, on_done, write_output,
+              pool_class, as_completed, engine=None) -> BatchResult:
     workers = max(1, min(jobs, len(todo)))
     size = chunk or chunk_size(len(todo), workers)
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
@@ -303,7 +410,7 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
         # Workers are forked (Linux) before the progress display starts its thread, and after
         # the parent has loaded what they all need.
         preload_shared()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
+        pool = pool_class(max_workers=workers, initializer=_init_pool_worker, initargs=(config,))
         try:
             futures = {pool.submit(run_chunk, [job for job, _ in group]): group for group in chunks}
             on_start(len(items), len(current))
@@ -333,6 +440,6 @@ def run_batch(items: Sequence[BatchItem], config: WorkerConfig, settings: dict, 
 
     outcomes = current + done
     summary = summary_dict(outcomes, config.fail_on)
-    write_atomic(outdir / SUMMARY_JSON, render_summary_json(summary))
-    write_atomic(outdir / SUMMARY_HTML, render_summary_html(summary))
+    write_output(outdir / SUMMARY_JSON, render_summary_json(summary))
+    write_output(outdir / SUMMARY_HTML, render_summary_html(summary))
     return BatchResult(rank_outcomes(outcomes), len(current), summary)

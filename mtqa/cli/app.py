@@ -57,7 +57,12 @@ app.add_typer(models_app, name="models", help="Pull, list, verify and remove tra
 
 
 def _error(message: str) -> None:
-    print(f"mtqa: error: {message}", file=sys.stderr)
+    from mtqa.core.escape import visible
+
+    try:
+        print(f"mtqa: error: {visible(message)}", file=sys.stderr)  # one line, control characters escaped
+    except (OSError, ValueError):  # stderr closed or full: the exit status still says it
+        pass
 
 
 def _click_family(exc: BaseException) -> set[str]:
@@ -106,15 +111,28 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(sig, handler)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's own flush at exit has nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _main(argv: list[str] | None) -> None:
     try:
         status = app(args=argv, prog_name="mtqa", standalone_mode=False)
     except MtqaError as exc:
+        if str(exc).startswith("cannot write standard output"):
+            _quiet_stdout()
         _error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _stopped()
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(EXIT_OK)
     except Exception as exc:
         family = _click_family(exc)
@@ -131,4 +149,14 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(EXIT_INTERNAL)
     if _signals or status == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into a silent return of 130
         _stopped()
+    try:  # what is still buffered: a full or closed stdout is an error now, not a warning at exit
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except (OSError, ValueError) as exc:
+        _quiet_stdout()
+        _error(f"cannot write standard output: {getattr(exc, 'strerror', None) or exc}")
+        sys.exit(EXIT_USAGE)
     sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -19,6 +19,7 @@ from mtqa.cli.options import (
     BeamSizeOption, ComputeType, ComputeTypeOption, ConfigOption, Device, DeviceOption, DisableOption, EnableOption,
     FailOnOption, ModelOption, _split,
 )
+from mtqa.core.escape import visible
 from mtqa.errors import InputError
 
 
@@ -62,8 +63,9 @@ class _Bar:
 
     def done(self, outcome, skipped: bool) -> None:
         if outcome.verdict == "error":
-            self.progress.console.print(f"{outcome.target}: error: {outcome.error}", markup=False, highlight=False)
-        self.progress.update(self.task, advance=1, last=Path(outcome.target).name)
+            self.progress.console.print(f"{visible(str(outcome.target))}: error: {visible(str(outcome.error))}",
+                                        markup=False, highlight=False)
+        self.progress.update(self.task, advance=1, last=visible(Path(outcome.target).name))
 
     def stop(self) -> None:
         if self.task is not None:
@@ -72,11 +74,12 @@ class _Bar:
 
 def describe(outcome, skipped: bool = False) -> str:
     """One log line for an article: "path: fail (5 flags)", "path: error: message"."""
+    target = visible(str(outcome.target))  # a file name with a newline or ESC stays one inert line
     if outcome.verdict == "error":
-        return f"{outcome.target}: error: {outcome.error}"
+        return f"{target}: error: {visible(str(outcome.error))}"
     n = outcome.flags
     note = ", report current: skipped" if skipped else ""
-    return f"{outcome.target}: {outcome.verdict} ({n} flag{'' if n == 1 else 's'}{note})"
+    return f"{target}: {outcome.verdict} ({n} flag{'' if n == 1 else 's'}{note})"
 
 
 def batch_cmd(
@@ -116,6 +119,8 @@ def batch_cmd(
                                                    "share of a GPU each (0.25: four per GPU); 0: each worker "
                                                    "loads the model itself.")] = 0.0,
     config_file: ConfigOption = None,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Accept manifest rows naming files outside "
+                                                "the manifest's folder (absolute paths, ..).")] = False,
 ) -> int:
     """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
 
@@ -153,7 +158,8 @@ def batch_cmd(
 
         import_ray()  # not installed: one line saying how, before anything is read
 
-    items = batch.read_manifest(manifest) if manifest is not None else batch.collect_inputs(inputs)
+    items = (batch.read_manifest(manifest, allow_outside) if manifest is not None
+             else batch.collect_inputs(inputs))
     needs_corpus = [i for i in items if i.source is None and input_format(i.target).name == "text"]
     candidates: tuple = ()
     if corpus is not None:
@@ -172,8 +178,12 @@ def batch_cmd(
     if output.exists() and not output.is_dir():
         raise InputError(f"{output}: is a file; -o takes a folder")
     names = batch.report_names(items, fmt)
-    inputs_used = [p for i in items for p in (i.target, i.source) if p is not None]
+    inputs_used = [p for i in items for p in (i.target, i.source, i.back_translation) if p is not None]
     inputs_used += [Path(c.path) for c in candidates] + ([manifest] if manifest is not None else [])
+    if corpus is not None:
+        inputs_used += list_candidates(corpus)
+    if settings_file.path is not None:
+        inputs_used.append(settings_file.path)
     clash = batch.output_collisions(inputs_used, output, names)
     if clash:
         raise InputError(f"{clash}: an output in {output} would overwrite this input file; choose another -o folder")
@@ -194,7 +204,10 @@ def batch_cmd(
         intra_threads=max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0,
         candidates=candidates, config=settings_file)
     settings = batch.worker_settings(config, checks, model_id)
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write {visible(str(output))}: {exc.strerror or exc}") from None
 
     display = _Bar() if sys.stderr.isatty() else _Lines()
 
@@ -217,6 +230,6 @@ def batch_cmd(
     totals = result.summary["totals"]
     skipped = f" ({result.skipped} skipped: report current)" if resume else ""
     print(f"{totals['articles']} articles{skipped}: {totals['pass']} pass, {totals['fail']} fail, "
-          f"{totals['error']} error; {totals['flags']} flags; summary: {output / batch.SUMMARY_JSON}",
+          f"{totals['error']} error; {totals['flags']} flags; summary: {visible(str(output / batch.SUMMARY_JSON))}",
           file=sys.stderr)
     return batch.exit_status(result.outcomes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,43 +17,36 @@ from mtqa.core.flags import verdict
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, InputError
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _emit(text: str | bytes, output: Path | None, protected: list) -> None:
+    """The report to stdout (no -o, or -o -) or to the -o file; every input of the run is protected."""
+    from mtqa.report import write_output
+
+    write_output("-" if output is None else output, text, protected=protected)
 
 
-def _emit(text: str | bytes, output: Path | None, protected: list[Path]) -> None:
-    from mtqa.report import write_atomic
+def _inputs(target: Path, source: Path | None, corpus: Path | None, settings,
+            back_translation: Path | None = None) -> list:
+    """Every file the run reads, none of which -o may name."""
+    from mtqa.readers import list_candidates
 
-    if output is None:
-        if isinstance(text, bytes):  # a file in its own encoding (--format xliff)
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    for p in protected:
-        if p is not None and _same_file(output, p):
-            raise InputError(f"{output}: refusing to overwrite an input file")
-    if output.is_dir():
-        raise InputError(f"{output}: is a directory; give a file name for -o")
-    if not output.parent.exists():
-        raise InputError(f"{output.parent}: output folder does not exist")
-    write_atomic(output, text)
+    protected = [target, source, back_translation, settings.path]
+    folder = corpus if corpus is not None else Path("corpora")
+    if folder.is_dir():
+        protected.extend(list_candidates(folder))
+    return protected
 
 
 def check(
-    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line), or a "
-                                                "bilingual file: .xlf/.xliff/.xlf2, .tmx, .po or .jsonl.",
+    target: Annotated[Path, typer.Argument(help="French article (UTF-8 text, one paragraph per line; - reads "
+                                                "standard input), or a bilingual file: .xlf/.xliff/.xlf2, .tmx, "
+                                                ".po or .jsonl.",
                                            show_default=False)],
     source: Annotated[Optional[Path], typer.Option("--source", "-s", help="Norwegian source article; skips retrieval.")] = None,
     corpus: Annotated[Optional[Path], typer.Option("--corpus", "-c", help="Folder of candidate Norwegian articles "
                                                    "(default: ./corpora when it exists).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format("text"),
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE (atomically; "
+                                                   "a device or FIFO is written in place, - is standard output).")] = None,
     fail_on: FailOnOption = None,
     min_severity: Annotated[Optional[Severity], typer.Option("--min-severity", help="Hide flags below this severity in "
                                                              "the text report (default: info, or min_severity of the "
@@ -104,29 +96,39 @@ def check(
     else:
         pipeline.translator = _load_translator(model, device, compute_type, beam_size)
     result = pipeline.check(item)
+    protected = _inputs(target, source, corpus, settings, back_translation)
     if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report
 
-        print_report(result, Console(), fail, shown)
+        try:
+            print_report(result, Console(), fail, shown)
+        except OSError as exc:  # stdout closed or full (/dev/full)
+            if isinstance(exc, BrokenPipeError):
+                raise
+            raise InputError(f"cannot write standard output: {exc.strerror or exc}") from None
     elif fmt.value == "text":
         from mtqa.report.terminal import render_text
 
-        _emit(render_text(result, fail, shown), output, [target, source])
+        _emit(render_text(result, fail, shown), output, protected)
     else:
         from mtqa.report import render
 
-        _emit(render(result, fmt.value), output, [target, source])
+        _emit(render(result, fmt.value), output, protected)
     return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
 
 
 def init_cmd(
     path: Annotated[Optional[Path], typer.Argument(help="File to write, or a folder to write mtqa.toml into "
-                                                   "(default: ./mtqa.toml).", show_default=False)] = None,
+                                                   "(default: ./mtqa.toml; - writes to standard output).",
+                                                   show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> int:
     """Write a commented mtqa.toml holding every setting at its default."""
     from mtqa.config import CONFIG_FILE, write_default_config
 
     written = write_default_config(path if path is not None else Path(CONFIG_FILE), force)
-    print(f"wrote {written}")
+    if str(written) != "-":
+        from mtqa.core.escape import visible
+
+        print(f"wrote {visible(str(written))}")
     return EXIT_OK

@@ -8,7 +8,6 @@ and to the "timings" object of --json.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -160,7 +159,7 @@ def eval_cmd(
     the false-positive rate on untouched lines, and (--systems) how flags track chrF on real MT."""
     from mtqa import eval as ev
     from mtqa.checks import build_checks
-    from mtqa.report import write_atomic
+    from mtqa.report import write_output
 
     t0 = time.perf_counter()
     if pair_lines and aligner:
@@ -192,16 +191,10 @@ def eval_cmd(
     if systems:
         report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs, line_aligned=pair_lines)
     if json_out is not None:
-        if json_out.is_dir():
-            raise InputError(f"{json_out}: is a directory; give a file name for --json")
-        if not json_out.parent.exists():
-            raise InputError(f"{json_out.parent}: output folder does not exist")
         inputs = [p for p in [*(gold or []), fr, nb] if p is not None]
-        if json_out.exists() and any(os.path.samefile(json_out, p) for p in inputs):
-            raise InputError(f"{json_out}: refusing to overwrite an input file")
         data = report.to_dict()
         data["timings"]["command_wall_seconds"] = round(time.perf_counter() - t0, 2)
-        write_atomic(json_out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_output(json_out, json.dumps(data, ensure_ascii=False, indent=2) + "\n", protected=inputs)
     console = _console()
     print_report(report, console)
     if report.systems is not None:

@@ -10,6 +10,7 @@ of one line naming the file and the table.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 import tomllib
@@ -42,7 +43,28 @@ class Suppression:
         return ((self.check is None or flag.check == self.check)
                 and (self.category is None or flag.category == self.category)
                 and (self.line_hash is None or segment_hash(flag.text).startswith(self.line_hash))
-                and (self.pattern is None or re.search(self.pattern, flag.text) is not None))
+                and (self.pattern is None or pattern_search(self.pattern, flag.text)))
+
+
+# A suppression pattern is searched with a time bound (the `regex` engine's timeout): a pattern
+# such as (a+)+$ cannot hang a run; one that runs out of time is an error naming it.
+PATTERN_TIMEOUT_S = 0.25
+MAX_PATTERN_CHARS = 1000
+
+
+def _compile_pattern(pattern: str):
+    import regex
+
+    return regex.compile(pattern, regex.VERSION0)
+
+
+def pattern_search(pattern: str, text: str) -> bool:
+    """True when `pattern` occurs in `text`; InputError when the search runs past PATTERN_TIMEOUT_S."""
+    try:
+        return _compile_pattern(pattern).search(text, timeout=PATTERN_TIMEOUT_S) is not None
+    except TimeoutError:
+        raise InputError(f"[[suppress]] pattern {pattern!r}: the search took longer than {PATTERN_TIMEOUT_S} s "
+                         "on a flagged segment (a catastrophic pattern such as (a+)+$?); simplify it") from None
 
 
 @dataclass
@@ -97,20 +119,35 @@ class Config:
 # ---------------------------------------------------------------- finding and reading
 
 
+def _home() -> Path | None:
+    home = os.environ.get("HOME")
+    try:
+        return Path(home).resolve() if home else None
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
 def find_config(start: Path) -> Path | None:
     """mtqa.toml, or a pyproject.toml with [tool.mtqa], in `start` or the nearest parent; the
-    search stops at the filesystem root or after a folder holding .git (the repository root)."""
+    search stops after a folder holding .git (the repository root) or after $HOME. Outside both
+    $HOME and any repository only `start` itself is searched: a mtqa.toml that someone else wrote
+    in /tmp or / is not read."""
     directory = start.resolve()
     if not directory.is_dir():
         directory = directory.parent
+    home = _home()
+    inside_home = home is not None and (directory == home or home in directory.parents)
+    in_repository = any((folder / ".git").exists() for folder in (directory, *directory.parents))
     for folder in (directory, *directory.parents):
+        if not inside_home and not in_repository and folder != directory:
+            return None
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return candidate
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists():
+        if (folder / ".git").exists() or (home is not None and folder == home):
             return None
     return None
 
@@ -133,12 +170,18 @@ def _display(path: Path) -> str:
 
 
 def _parse(raw: bytes, where: str) -> dict:
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (Windows editors write one)
+        raw = raw[3:]
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise InputError(f"{where}: not UTF-8 text") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{where}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4 300 digits
+        raise InputError(f"{where}: invalid TOML: {' '.join(str(exc).split())[:200]}") from None
 
 
 def read_config(path: Path) -> Config:
@@ -146,12 +189,11 @@ def read_config(path: Path) -> Config:
     where = _display(path)
     if path.is_dir():
         raise InputError(f"{where}: is a directory, not a configuration file")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{where}: configuration file not found") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read configuration: {exc.strerror or exc}") from None
+    if not path.exists():
+        raise InputError(f"{where}: configuration file not found")
+    from mtqa.readers.text import read_input_bytes
+
+    raw = read_input_bytes(path, expected="a configuration file")  # regular files only, bounded
     data = _parse(raw, where)
     if path.name == PYPROJECT:
         tool = data.get("tool", {})
@@ -292,9 +334,14 @@ def _suppressions(where: str, entries) -> tuple[Suppression, ...]:
                                             "hex digits (a flag's segment_hash)")
         pattern = entry.get("pattern")
         if pattern is not None:
+            import regex
+
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise _fail(where, section, f"pattern: longer than {MAX_PATTERN_CHARS} characters")
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                re.compile(pattern)  # the syntax users know (Python's re), run by `regex` with a timeout
+                _compile_pattern(pattern)
+            except (re.error, regex.error, RecursionError, OverflowError) as exc:
                 raise _fail(where, section, f"pattern {pattern!r}: invalid regular expression: {exc}") from None
         check, category = entry.get("check"), entry.get("category")
         if check is not None and check not in REGISTRY:
@@ -355,7 +402,7 @@ def _toml_value(value) -> str:
 
 _HEADER = """\
 # mtqa configuration. `mtqa check` reads the mtqa.toml of the current folder or of the nearest
-# parent (the search stops at the repository root), or the file given with --config FILE; the
+# parent (the search stops at the repository root or $HOME), or the file given with --config FILE; the
 # same settings can live in pyproject.toml under [tool.mtqa]. Options given on the command line
 # win over this file. Every value below is the built-in default: delete a line to follow the
 # defaults of future versions. `mtqa checks` lists the checks.
@@ -433,18 +480,27 @@ def default_config_text() -> str:
 def write_default_config(path: Path, force: bool = False) -> Path:
     """Write default_config_text() to `path` (a folder gets mtqa.toml) atomically; refuse to
     overwrite an existing file unless `force`. Returns the path written."""
-    from mtqa.report import write_atomic
+    import stat as _stat
 
+    from mtqa.report import write_output
+
+    if str(path) == "-":
+        write_output("-", default_config_text())
+        return path
     if path.is_dir():
         path = path / CONFIG_FILE
     if path.name == PYPROJECT:
         raise InputError(f"{path}: mtqa init writes its own file; copy its settings into pyproject.toml "
                          "under [tool.mtqa] instead")
-    if path.exists() and not force:
+    try:
+        special = not _stat.S_ISREG(os.stat(path).st_mode)  # a device or FIFO: written in place
+    except OSError:
+        special = False
+    if path.exists() and not force and not special:
         raise InputError(f"{path}: already exists; use --force to overwrite it")
     if not path.parent.exists():
         raise InputError(f"{path.parent}: folder does not exist")
-    write_atomic(path, default_config_text())
+    write_output(path, default_config_text())
     return path
 
 

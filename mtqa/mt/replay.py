@@ -37,11 +37,11 @@ from mtqa.mt.base import TranslationStats
 
 def read_back_translations(path: str | os.PathLike) -> tuple[list[str] | None, list[dict] | None, bytes]:
     """The file as (lines, None) for plain text or (None, records) for JSONL, and its bytes."""
+    from mtqa.readers.text import read_input_bytes
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the back-translation file ({exc.strerror or exc})") from None
+    # Bounded, regular files only (a FIFO, a device: one line), like every other input.
+    data = read_input_bytes(path, expected="a back-translation file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -23,7 +23,7 @@ from mtqa.readers.po import read_po
 from mtqa.readers.tmx import read_tmx
 from mtqa.readers.xliff import read_xliff
 from mtqa.readers.corpus import list_candidates, read_corpus, same_file
-from mtqa.readers.text import read_document, read_input_bytes, read_text
+from mtqa.readers.text import display_name, read_document, read_input_bytes, read_text
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,8 @@ def format_named(name: str) -> InputFormat:
 
 def _xml_root(path: Path) -> str | None:
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
+        head = read_input_bytes(path, expected="a file")[:4096]  # bounded; a FIFO or device is refused later
+    except InputError:
         return None
     head = re.sub(rb"^(\xef\xbb\xbf)?(\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*", b"", head, flags=re.S)
     match = re.match(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]", head)
@@ -98,11 +97,12 @@ def read_bilingual(path: str | os.PathLike, kind: str | None = None) -> Bilingua
     if fmt.read is None:
         raise InputError(f"{p}: not a bilingual file (expected {', '.join(BILINGUAL_SUFFIXES)})")
     data = read_input_bytes(p, expected="a file")
+    name = display_name(p)
     if not data.strip():
-        raise InputError(f"{p}: file is empty")
-    doc = fmt.read(data, str(p))
+        raise InputError(f"{name}: file is empty")
+    doc = fmt.read(data, name)
     if not doc.units:
-        raise InputError(f"{p}: no translation units in the file")
+        raise InputError(f"{name}: no translation units in the file")
     return doc
 
 
@@ -118,8 +118,12 @@ def read_input(path: str | os.PathLike, *, source: str | os.PathLike | None = No
     is never its own candidate. `default_corpus` is used like `corpus` when neither a source nor a
     corpus is given, and only if it is a folder (`mtqa check` looks in ./corpora).
     """
-    p = Path(path)
-    fmt = input_format(p)
+    if os.fspath(path) == "-":  # the article on standard input (plain text)
+        p = path = "-"
+        fmt = TEXT
+    else:
+        p = Path(path)
+        fmt = input_format(p)
     if fmt.bilingual:
         for option, value in (("--source", source), ("--corpus", corpus)):
             if value is not None:

@@ -13,10 +13,12 @@ import csv
 import glob
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from mtqa.core.escape import visible
 from mtqa.errors import InputError
 from mtqa.readers.text import read_text
 
@@ -62,9 +64,16 @@ def _resolve(base: Path, value: str) -> Path:
     return p if p.is_absolute() else base / p
 
 
+def _outside(base: Path, path: Path) -> bool:
+    """True when `path` (links resolved) is not inside the folder `base`."""
+    folder = os.path.realpath(base)
+    return os.path.commonpath([folder, os.path.realpath(path)]) != folder
+
+
 def _checked_item(where: str, base: Path, target: str, source: str | None,
-                  back_translation: str | None = None) -> BatchItem:
-    """A manifest row as a BatchItem; missing files are an error of the manifest (file:line)."""
+                  back_translation: str | None = None, allow_outside: bool = False) -> BatchItem:
+    """A manifest row as a BatchItem; missing files are an error of the manifest (file:line), and
+    so is a path outside the manifest's folder (absolute, "..", a link out) unless `allow_outside`."""
     if not target.strip():
         raise InputError(f"{where}: empty target")
     item = BatchItem(_resolve(base, target.strip()),
@@ -74,14 +83,22 @@ def _checked_item(where: str, base: Path, target: str, source: str | None,
     for role, path in (("target", item.target), ("source", item.source), ("back_translation", item.back_translation)):
         if path is None:
             continue
-        if not path.exists():
-            raise InputError(f"{where}: {role} {path}: no such file")
-        if path.is_dir():
-            raise InputError(f"{where}: {role} {path}: is a directory, expected a text file")
+        if not allow_outside and _outside(base, path):
+            raise InputError(f"{where}: {role} {visible(str(path))}: outside the manifest's folder; "
+                             "pass --allow-outside to read it")
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL byte
+            raise InputError(f"{where}: {role} {visible(str(path))[:300]}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
+        if not exists:
+            raise InputError(f"{where}: {role} {visible(str(path))}: no such file")
+        if is_dir:
+            raise InputError(f"{where}: {role} {visible(str(path))}: is a directory, expected a text file")
     return item
 
 
-def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
+def parse_manifest_csv(text: str, name: str, base: Path, allow_outside: bool = False) -> list[BatchItem]:
     """Rows of a CSV manifest whose header names a `target` column (and usually `source`).
 
     Other columns are ignored; paths are relative to `base` (the manifest's folder)."""
@@ -102,11 +119,11 @@ def parse_manifest_csv(text: str, name: str, base: Path) -> list[BatchItem]:
             raise InputError(f"{where}: no target (expected {len(columns)} columns, got {len(row)})")
         source = row[s_col] if s_col is not None and s_col < len(row) else None
         bt = row[b_col] if b_col is not None and b_col < len(row) else None
-        items.append(_checked_item(where, base, row[t_col], source, bt))
+        items.append(_checked_item(where, base, row[t_col], source, bt, allow_outside))
     return items
 
 
-def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
+def parse_manifest_jsonl(text: str, name: str, base: Path, allow_outside: bool = False) -> list[BatchItem]:
     """Lines of a JSONL manifest: objects with "target" and optional "source" (null or "": retrieval)."""
     items = []
     for n, line in enumerate(text.split("\n"), 1):
@@ -115,8 +132,10 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
         where = f"{name}:{n}"
         try:
             row = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # thousands of digits, deep nesting
+            raise InputError(f"{where}: not valid JSON ({' '.join(str(exc).split())[:120]})") from None
         if not isinstance(row, dict):
             raise InputError(f"{where}: expected a JSON object with \"target\" and \"source\"")
         target, source = row.get("target"), row.get("source")
@@ -127,15 +146,18 @@ def parse_manifest_jsonl(text: str, name: str, base: Path) -> list[BatchItem]:
         bt = row.get("back_translation")
         if bt is not None and not isinstance(bt, str):
             raise InputError(f"{where}: \"back_translation\" must be a string or null")
-        items.append(_checked_item(where, base, target, source, bt))
+        items.append(_checked_item(where, base, target, source, bt, allow_outside))
     return items
 
 
-def read_manifest(path: Path) -> list[BatchItem]:
+def read_manifest(path: Path, allow_outside: bool = False) -> list[BatchItem]:
     """The items of a manifest file (JSONL when it ends in .jsonl/.ndjson, else CSV)."""
     text, _ = read_text(path)
     parse = parse_manifest_jsonl if path.name.lower().endswith(JSONL_SUFFIXES) else parse_manifest_csv
-    items = parse(text, str(path), path.parent)
+    try:
+        items = parse(text, visible(str(path)), path.parent, allow_outside)
+    except csv.Error as exc:
+        raise InputError(f"{visible(str(path))}: not a valid CSV manifest ({exc})") from None
     if not items:
         raise InputError(f"{path}: no articles listed")
     return items

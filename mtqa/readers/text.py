@@ -16,22 +16,93 @@ from mtqa.errors import InputError
 _MAX_CONTROL_SHARE = 0.01
 
 
-def read_input_bytes(p: Path, expected: str = "a text file") -> bytes:
-    """The bytes of an input file, or InputError: missing, a directory, unreadable."""
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected {expected}")
+# The largest input file mtqa reads, in MiB (MTQA_MAX_INPUT_MB overrides it): every read is bounded,
+# so that /dev/zero, a runaway file or a hostile upload cannot take the machine's memory.
+DEFAULT_MAX_INPUT_MB = 100
+MAX_INPUT_VARIABLE = "MTQA_MAX_INPUT_MB"
+
+
+def max_input_bytes() -> int:
+    """The size limit of one input file, in bytes (MTQA_MAX_INPUT_MB, default 100 MiB)."""
+    raw = os.environ.get(MAX_INPUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_MAX_INPUT_MB * 1024 * 1024
     try:
-        return p.read_bytes()
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (0 < value <= 1024 * 1024):  # NaN fails too
+        raise InputError(f"{MAX_INPUT_VARIABLE}={raw!r}: expected a size in MiB between 0 and 1048576")
+    return int(value * 1024 * 1024)
+
+
+def display_name(p: str | os.PathLike) -> str:
+    """A file name as one-line messages show it: control characters and undecodable bytes escaped."""
+    from mtqa.core.escape import visible
+
+    return visible(os.fspath(p))
+
+
+def _too_large(name: str, limit: int) -> InputError:
+    return InputError(f"{name}: larger than the input limit of {limit / 1024 / 1024:g} MiB "
+                      f"(set {MAX_INPUT_VARIABLE} to raise it)")
+
+
+def _read_bounded(fh, name: str, limit: int) -> bytes:
+    data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(name, limit)
+    return data
+
+
+def read_input_bytes(p: str | os.PathLike, expected: str = "a text file") -> bytes:
+    """The bytes of an input file, or InputError: missing, a directory, not a regular file (a device,
+    FIFO or socket), larger than max_input_bytes(), unreadable. "-" reads standard input (bounded)."""
+    import stat
+    import sys
+
+    limit = max_input_bytes()
+    name = display_name(p)
+    if os.fspath(p) == "-":
+        try:
+            return _read_bounded(sys.stdin.buffer, "standard input", limit)
+        except (OSError, ValueError, AttributeError) as exc:
+            raise InputError(f"standard input: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        # O_NONBLOCK: opening a FIFO without a writer must not wait; regular files ignore it.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, expected {expected}") from None
     except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{name}: is a directory, expected {expected}")
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a character device" if stat.S_ISCHR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "a block device"
+                    if stat.S_ISBLK(info.st_mode) else "not a regular file")
+            raise InputError(f"{name}: is {kind}, expected {expected} (only regular files are read)")
+        if info.st_size > limit:
+            raise _too_large(name, limit)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            return _read_bounded(fh, name, limit)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, ...]]:
     """Return (text, notes) for a UTF-8 text file, or raise InputError."""
-    p = Path(path)
-    return decode_text(read_input_bytes(p), str(p))
+    p = path if os.fspath(path) == "-" else Path(path)
+    return decode_text(read_input_bytes(p), display_name(p))
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
@@ -41,6 +112,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         notes.append("UTF-8 byte order mark removed")
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(f"{name}: file is UTF-32; convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: file is UTF-16; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")
     if b"\x00" in data:

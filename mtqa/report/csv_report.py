@@ -4,6 +4,8 @@ Columns: line, segment, span_start, span_end, check, category, severity, message
 source_text, evidence (compact JSON), suppressed (the suppression's reason, or empty), unit (the
 translation unit's id for a bilingual input, else empty; last so that existing columns keep their place).
 RFC 4180 quoting (csv.QUOTE_MINIMAL), "\\n" line ends; empty cells where the JSON report has null.
+A cell that starts with =, +, -, @, tab or CR (which a spreadsheet may run as a formula) gets a
+leading ' in every column (OWASP CSV injection); a negative number such as a span is left as it is.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ COLUMNS = ("line", "segment", "span_start", "span_end", "check", "category", "se
            "source_text", "evidence", "suppressed", "unit")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def render_csv(result: CheckResult, fail_on: str = "major") -> str:
@@ -32,8 +42,9 @@ def render_csv(result: CheckResult, fail_on: str = "major") -> str:
     for flag in report["flags"]:
         span = flag["span"] or (None, None)
         writer.writerow([_cell(flag["line"]), _cell(flag["segment"]), _cell(span[0]), _cell(span[1]),
-                         flag["check"], flag["category"], flag["severity"], flag["message"], flag["text"],
-                         flag["source_text"],
-                         json.dumps(flag["evidence"], ensure_ascii=False, sort_keys=True) if flag["evidence"] else "",
+                         _cell(flag["check"]), _cell(flag["category"]), _cell(flag["severity"]),
+                         _cell(flag["message"]), _cell(flag["text"]), _cell(flag["source_text"]),
+                         _cell(json.dumps(flag["evidence"], ensure_ascii=False, sort_keys=True))
+                         if flag["evidence"] else "",
                          _cell(flag.get("suppressed")), _cell(flag.get("unit"))])
     return buffer.getvalue()

@@ -11,7 +11,8 @@ from mtqa.core.document import Document
 from mtqa.core.flags import CATEGORIES, SEVERITIES, active, at_least, verdict
 from mtqa.core.result import NO_MODEL_REASON, CheckResult
 
-REPORT_VERSION = "1.1"  # 1.1: flags carry segment_hash and suppressed; summary.suppressed
+REPORT_VERSION = "1.2"  # 1.1: flags carry segment_hash and suppressed; summary.suppressed
+# 1.2: a segment's source_text is given once per bead, on the bead's first segment
 SCHEMA_ID = "https://mtqa.dev/schemas/report-1.json"
 
 
@@ -43,9 +44,15 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
     bilingual = getattr(result, "bilingual", None)  # the bilingual file checked, or None
     units = bilingual.units if bilingual is not None else None
     segments = []
+    given: set[int] = set()  # beads whose source text a segment already carries
     for seg in result.target_segments:
         k = bead_of.get(seg.index)
-        source_text = " ".join(result.source_segments[i].text for i in result.beads[k].source) if k is not None else ""
+        # The aligned source is stored once per bead, on its first segment (the bead's later
+        # segments name it by "bead"): a unit of N sentences must not give N copies of its source.
+        source_text = ""
+        if k is not None and k not in given:
+            given.add(k)
+            source_text = " ".join(result.source_segments[i].text for i in result.beads[k].source)
         row = {"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text, "bead": k,
                "source_text": source_text}
         row["unit"] = units[seg.line - 1].id if units and 1 <= seg.line <= len(units) else None

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
+
+from mtqa.core.escape import visible
 
 from mtqa.core.flags import SEVERITY_RANK, active, at_least, verdict
 from mtqa.core.result import CheckResult
 
 SEVERITY_STYLE = {"critical": "bold white on red", "major": "bold red", "minor": "yellow", "info": "dim"}
+
+
+def escape(text: str) -> str:
+    """User text (article, file name, message) for the console: control characters (ESC
+    sequences, OSC 8/52) shown escaped, rich markup neutralised."""
+    return _markup_escape(visible(str(text)))
 
 
 def _clip(text: str, width: int = 160) -> str:
@@ -47,7 +55,8 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
         console.print("source: none given; source-free checks only (use --source or --corpus)")
     skipped = {k: v for k, v in result.checks_skipped.items() if "model" not in v}  # said once below
     if skipped:
-        console.print("skipped checks: " + ", ".join(f"{k} ({v})" for k, v in skipped.items()), style="dim")
+        console.print("skipped checks: " + ", ".join(f"{escape(k)} ({escape(v)})" for k, v in skipped.items()),
+                      style="dim")
     bt = result.backtranslation
     if bt is None:
         from mtqa.core.result import NO_MODEL_REASON
@@ -68,7 +77,8 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
             console.print(f"[bold]{where}[/]  [dim]{escape(_clip(f.text, 110) or '(no translation)')}[/]")
             last_line = f.line
         if f.suppressed is not None:  # reviewed and accepted: shown, dimmed, not counted
-            console.print(f"  [dim]{f.severity:<8} {f.category:<24} {escape(f.message)}[/]", highlight=False)
+            console.print(f"  [dim]{f.severity:<8} {f.category:<24} {escape(f.message)}[/]", highlight=False,
+                          markup=True)
             console.print(f"  {'':8} [dim]suppressed: {escape(f.suppressed)}[/]", highlight=False)
             continue
         console.print(f"  [{SEVERITY_STYLE[f.severity]}]{f.severity:<8}[/] {f.category:<24} {escape(f.message)}",
