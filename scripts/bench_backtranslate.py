@@ -500,7 +500,7 @@ def machine_info(threads: int, ct2_model: Path) -> list[tuple[str, str]]:
     flags = ""
     try:
         text = Path("/proc/cpuinfo").read_text()
-        have = set(next(l for l in text.splitlines() if l.startswith("flags")).split(":", 1)[1].split())
+        have = set(next(line for line in text.splitlines() if line.startswith("flags")).split(":", 1)[1].split())
         flags = ", ".join(f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8") if f in have)
     except (OSError, StopIteration):
         pass

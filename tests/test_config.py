@@ -115,9 +115,10 @@ def test_discovery_from_the_current_folder_end_to_end(project):
     fr = write(project / "a" / "x.fr.txt", NUMBERS_FR)
     nb = write(project / "a" / "x.nb.txt", NUMBERS_NB)
     env = {k: v for k, v in os.environ.items() if k != "MTQA_DEBUG"}
-    run = lambda *extra: subprocess.run([sys.executable, "-m", "mtqa", "check", fr.name, "-s", nb.name, "-f", "json",
-                                         "--enable", "numbers,quotation", *extra],
-                                        capture_output=True, text=True, cwd=fr.parent, env=env, timeout=120)
+    def run(*extra):
+        return subprocess.run([sys.executable, "-m", "mtqa", "check", fr.name, "-s", nb.name, "-f", "json",
+                               "--enable", "numbers,quotation", *extra],
+                              capture_output=True, text=True, cwd=fr.parent, env=env, timeout=120)
     proc = run()
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["fail_on"] == "critical"
@@ -280,7 +281,8 @@ reason = "never matches: no quotation flag on that line"
     assert code == 0  # the only major flag is suppressed
     assert [f["suppressed"] for f in after["flags"]] == [
         "figure checked with the desk" if f["check"] == "numbers" else None for f in before["flags"]]
-    strip = lambda flags: [{k: v for k, v in f.items() if k != "suppressed"} for f in flags]
+    def strip(flags):
+        return [{k: v for k, v in f.items() if k != "suppressed"} for f in flags]
     assert strip(after["flags"]) == strip(before["flags"])
     summary = after["summary"]
     assert summary["suppressed"] == 1 and summary["flags"] == before["summary"]["flags"] - 1
