@@ -46,6 +46,10 @@ class CheckInput:
     provenance: object = None
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
+    # Bilingual files: 1-based line (unit) -> (source inline tags, target inline tags), Unit.source_tags.
+    markup: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    target_lines: Sequence[str] = ()   # the target file's lines as read (spacing: leading/trailing spaces)
+    source_lines: Sequence[str] = ()
 
     @property
     def has_source(self) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mtqa.checks import REGISTRY, Check, build_checks
 from mtqa.checks.options import coerce, defaults_of, describe, settings_of
+from mtqa.checks.rules import Rule, compile_pattern
 from mtqa.checks.termbase import Term
 from mtqa.errors import InputError
 from mtqa.core.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
@@ -57,6 +58,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)    # flag category -> severity
     terms: tuple[Term, ...] = ()
     suppress: tuple[Suppression, ...] = ()
+    rules: tuple[Rule, ...] = ()
     path: Path | None = field(default=None, compare=False)    # where it was read from; None: built-in
 
     def check_options(self) -> dict[str, dict]:
@@ -64,6 +66,8 @@ class Config:
         options = {name: dict(values) for name, values in self.checks.items()}
         if self.terms:
             options.setdefault("termbase", {})["terms"] = self.terms
+        if self.rules:
+            options.setdefault("rules", {})["rules"] = self.rules
         return options
 
     def selection(self, enable: list[str] | None = None, disable: list[str] | None = None
@@ -205,7 +209,7 @@ def _strings(where: str, section: str, key: str, value, choices=None, allow_str:
 
 def parse_config(data: dict, where: str = CONFIG_FILE) -> Config:
     """Validate a parsed mtqa table into a Config; `where` names the file in error messages."""
-    _unknown(where, "", data, ("fail_on", "min_severity", "checks", "severity", "termbase", "suppress"))
+    _unknown(where, "", data, ("fail_on", "min_severity", "checks", "severity", "termbase", "suppress", "rules"))
     config = Config()
     if "fail_on" in data:
         config.fail_on = _severity(where, "", "fail_on", data["fail_on"])
@@ -226,7 +230,40 @@ def parse_config(data: dict, where: str = CONFIG_FILE) -> Config:
         config.severity[category] = _severity(where, "[severity]", repr(category), sev)
     config.terms = _termbase(where, _table(where, "[termbase]", data.get("termbase", {})))
     config.suppress = _suppressions(where, data.get("suppress", []))
+    config.rules = _rules(where, data.get("rules", []))
     return config
+
+
+def _rules(where: str, entries) -> tuple[Rule, ...]:
+    """[[rules]]: source (optional) and target patterns, must = "match" | "not-match", message,
+    severity, category, name. Patterns are compiled here: an invalid one is refused at load."""
+    if not isinstance(entries, list):
+        raise _fail(where, "[[rules]]", "must be an array of tables ([[rules]])")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        section = f"[[rules]] #{n}"
+        entry = _table(where, section, entry)
+        _unknown(where, section, entry, ("name", "source", "target", "must", "message", "severity", "category"))
+        for key, value in entry.items():
+            if not isinstance(value, str):
+                raise _fail(where, section, f"{key} must be a string, not {value!r}")
+        if not entry.get("target", "").strip():
+            raise _fail(where, section, "needs target = \"a regular expression on the translation\"")
+        must = entry.get("must", "not-match")
+        if must not in ("match", "not-match"):
+            raise _fail(where, section, f"must = {must!r}: use \"match\" or \"not-match\"")
+        for key in ("source", "target"):
+            if entry.get(key):
+                problem = compile_pattern(entry[key])
+                if problem:
+                    raise _fail(where, section, f"{key} {entry[key]!r}: {problem}")
+        severity = _severity(where, section, "severity", entry.get("severity", "minor"))
+        category = entry.get("category", "style/rule")
+        if category not in CATEGORIES:
+            raise _fail(where, section, f"unknown flag category {category!r} (known: {', '.join(CATEGORIES)})")
+        out.append(Rule(entry["target"], must, entry.get("source", ""), entry.get("message", ""), severity,
+                        category, entry.get("name", "")))
+    return tuple(out)
 
 
 def _table(where: str, section: str, value) -> dict:

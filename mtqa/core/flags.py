@@ -22,6 +22,12 @@ class Category(StrEnum):
     KICKER = "style/kicker"
     QUOTATION = "locale/quotation"
     TERMINOLOGY = "terminology"
+    MARKUP = "fluency/markup"
+    DO_NOT_TRANSLATE = "accuracy/do-not-translate"
+    PUNCTUATION = "fluency/punctuation"
+    TYPOGRAPHY = "locale/typography"
+    CAPITALIZATION = "fluency/capitalization"
+    RULE = "style/rule"
     BOILERPLATE = "non-content/boilerplate"
 
 
@@ -46,6 +52,12 @@ KICKER = Category.KICKER
 QUOTATION = Category.QUOTATION
 TERMINOLOGY = Category.TERMINOLOGY
 BOILERPLATE = Category.BOILERPLATE
+MARKUP = Category.MARKUP
+DO_NOT_TRANSLATE = Category.DO_NOT_TRANSLATE
+PUNCTUATION = Category.PUNCTUATION
+TYPOGRAPHY = Category.TYPOGRAPHY
+CAPITALIZATION = Category.CAPITALIZATION
+RULE = Category.RULE
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)  # ascending
