@@ -12,7 +12,7 @@ from rich.console import Console
 
 from mtqa.cli.options import (
     BeamSizeOption, ComputeType, ComputeTypeOption, ConfigOption, Device, DeviceOption, DisableOption, EnableOption,
-    FailOnOption, Format, ModelOption, Severity, _load_translator, _split,
+    FailOnOption, Format, ModelOption, Severity, TermbaseOption, _load_translator, _split, with_termbase,
 )
 from mtqa.core.flags import verdict
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, InputError
@@ -66,6 +66,7 @@ def check(
     compute_type: ComputeTypeOption = ComputeType.auto,
     beam_size: BeamSizeOption = 2,
     config: ConfigOption = None,
+    termbase: TermbaseOption = None,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.config import load_config
@@ -77,6 +78,7 @@ def check(
         fail_on=fail_on.value if fail_on is not None else None,  # the command line wins
         min_severity=min_severity.value if min_severity is not None else None,
         enable=_split(enable), disable=_split(disable))
+    settings = with_termbase(settings, termbase)
     fail, shown = settings.fail_on, settings.min_severity
     pipeline = Pipeline(settings)  # unknown check names and bad options fail before any file is read
     needs = RENDERERS[fmt.value].needs
