@@ -99,6 +99,9 @@ def batch_cmd(
     compute_type: ComputeTypeOption = ComputeType.auto,
     beam_size: BeamSizeOption = 2,
     config_file: ConfigOption = None,
+    require_source: Annotated[bool, typer.Option(
+        "--require-source", help="An article with no source found (verdict \"unchecked\") fails the batch (exit 1); "
+                                 "otherwise it exits 0.")] = False,
 ) -> int:
     """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
 
@@ -181,4 +184,4 @@ def batch_cmd(
     print(f"{totals['articles']} articles{skipped}: {totals['pass']} pass, {totals['fail']} fail, "
           f"{totals['error']} error; {totals['flags']} flags; summary: {output / batch.SUMMARY_JSON}",
           file=sys.stderr)
-    return batch.exit_status(result.outcomes)
+    return batch.exit_status(result.outcomes, require_source)

@@ -67,6 +67,9 @@ def check(
     beam_size: BeamSizeOption = 2,
     config: ConfigOption = None,
     termbase: TermbaseOption = None,
+    require_source: Annotated[bool, typer.Option(
+        "--require-source", help="Fail (exit 1) when no source is found: the verdict is then \"unchecked\", which "
+                                 "otherwise exits 0.")] = False,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.config import load_config
@@ -100,7 +103,8 @@ def check(
         from mtqa.report import render
 
         _emit(render(result, fmt.value), output, [target, source])
-    return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
+    outcome = verdict(result.flags, fail, result.checked)
+    return EXIT_FLAGGED if outcome == "fail" or (outcome == "unchecked" and require_source) else EXIT_OK
 
 
 def init_cmd(

@@ -80,13 +80,14 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     counts = {s: sum(1 for f in counted if f.severity == s)
               for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
     lines = len({f.line for f in counted})
-    outcome = verdict(result.flags, fail_on)
-    style = "bold red" if outcome == "fail" else "bold green"
+    outcome = verdict(result.flags, fail_on, result.checked)
+    style = {"fail": "bold red", "unchecked": "bold yellow"}.get(outcome, "bold green")
     suppressed = len(result.flags) - len(counted)
     console.print(f"{len(counted)} flags on {lines} {'units' if bilingual is not None else 'lines'} ("
                   + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "); "
                   + (f"{suppressed} suppressed (not counted); " if suppressed else "")
-                  + f"[{style}]{outcome}[/] at --fail-on {fail_on}")
+                  + f"[{style}]{outcome}[/] at --fail-on {fail_on}"
+                  + (f" ({result.unchecked_reason})" if outcome == "unchecked" else ""))
 
 
 def render_text(result: CheckResult, fail_on: str = "major", min_severity: str = "info", width: int = 120) -> str:
