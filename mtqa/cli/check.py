@@ -67,6 +67,8 @@ def check(
     beam_size: BeamSizeOption = 2,
     config: ConfigOption = None,
     termbase: TermbaseOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text report: the header and the summary line only, "
+                                                              "no flag.")] = False,
     require_source: Annotated[bool, typer.Option(
         "--require-source", help="Fail (exit 1) when no source is found: the verdict is then \"unchecked\", which "
                                  "otherwise exits 0.")] = False,
@@ -94,11 +96,11 @@ def check(
     if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report
 
-        print_report(result, Console(), fail, shown)
+        print_report(result, Console(), fail, shown, quiet)
     elif fmt.value == "text":
         from mtqa.report.terminal import render_text
 
-        _emit(render_text(result, fail, shown), output, [target, source])
+        _emit(render_text(result, fail, shown, quiet=quiet), output, [target, source])
     else:
         from mtqa.report import render
 
