@@ -68,3 +68,21 @@ def test_a_huge_segment_is_shown_around_its_span():
     result = _result(fr=fr.strip(), nb="ord " * 2000 + "Oslo er langt unna.", checks=("capitals",))
     text = render_text(result)
     assert "[[oslo]]" in text and len(text) < 6000
+
+
+def test_help_texts_are_readable(capsys):
+    import pytest
+
+    from mtqa.cli.app import main
+
+    with pytest.raises(SystemExit) as bare:
+        main([])
+    top = capsys.readouterr().out
+    assert bare.value.code == 0 and "Usage: mtqa" in top
+    flat = " ".join(top.split()).replace("│ ", "")
+    for status in ("3 internal error", "130 interrupted", "143 terminated"):
+        assert status in flat
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    help_text = capsys.readouterr().out
+    assert "<bool>" not in help_text and "<list[str]>" not in help_text and "[tool.mtqa]" in help_text

@@ -53,7 +53,7 @@ DeviceOption = Annotated[Device, typer.Option("--device", help="Where to run the
 ComputeTypeOption = Annotated[ComputeType, typer.Option("--compute-type", help="Model precision.")]
 BeamSizeOption = Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", help="Configuration file (default: mtqa.toml, or pyproject.toml with a tool.mtqa table, in the "
+    "--config", help="Configuration file (default: mtqa.toml, or pyproject.toml with a \\[tool.mtqa] table, in the "
                      "current folder or a parent).", show_default=False)]
 
 TermbaseOption = Annotated[Optional[list[Path]], typer.Option(
