@@ -191,7 +191,8 @@ class Pipeline:
             bead_chrf, forced = _bead_scores(beads, source_segments, target_segments, bt, translator)
         data = CheckInput(target=target_segments, source=source_segments, beads=beads, provenance=provenance,
                           back_translations=bt.texts if bt else {}, forced_scores=forced,
-                          bt_thresholds=_thresholds(translator))
+                          bt_thresholds=_thresholds(translator),
+                          target_lines=target.lines, source_lines=source.lines if source is not None else ())
         result = CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
                              [], [], {}, bt, bead_chrf)
         return _Prepared(result, data)
@@ -206,6 +207,8 @@ class Pipeline:
                                                      for i, line in enumerate(source.lines)))
         prepared = self._prepare_article(target, checked_source, line_aligned=True)
         prepared.result.bilingual = doc
+        prepared.data.markup = {n: (unit.source_tags, unit.target_tags) for n, unit in enumerate(doc.units, 1)
+                                if unit.source_tags or unit.target_tags}
         prepared.empty_units, prepared.unit_ids, prepared.source_lines = tuple(empty), ids, source.lines
         return prepared
 

@@ -81,7 +81,7 @@ def test_csv_manifest_reports_every_article_and_ranks_the_worst_first(feed):
     keys = [(-["info", "minor", "major", "critical"].index(r["worst_severity"]) if r["worst_severity"] else 1,
              -r["flags"], r["target"]) for r in rows]
     assert keys == sorted(keys)
-    assert summary["totals"] == {"articles": 4, "pass": 1, "fail": 3, "error": 0,
+    assert summary["totals"] == {"articles": 4, "pass": 1, "fail": 3, "unchecked": 0, "error": 0,
                                  "flags": sum(r["flags"] for r in rows)}
     html = (feed / "out" / "summary.html").read_text(encoding="utf-8")
     assert "budget.fr.json" in html

@@ -151,3 +151,8 @@ def test_flores_false_positives_stay_below_3_percent(flores):
     lines = report["target"]["lines"]
     major = report["summary"]["flagged_lines_at_fail_on"]
     assert major / lines <= 0.03, (major, lines)
+
+
+def test_align_refuses_swapped_languages():
+    proc = mtqa("align", SEED_FR, SEED_NB)
+    assert proc.returncode == 2 and "reads as French" in proc.stderr and "Norwegian first" in proc.stderr

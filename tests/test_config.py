@@ -294,7 +294,7 @@ reason = "never matches: no quotation flag on that line"
     assert code == 1  # the flag that is not suppressed still counts
     code, out, _ = cli(capsys, "check", fr, "-s", nb)
     assert code == 0 and "suppressed: figure checked with the desk" in out
-    assert re.search(r"1 flags on 1 lines \(1 minor\); 1 suppressed", " ".join(out.split()))
+    assert re.search(r"1 flag on 1 line \(1 minor\); 1 suppressed", " ".join(out.split()))
 
 
 def test_pattern_suppression_with_category():

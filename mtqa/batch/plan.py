@@ -140,7 +140,7 @@ def is_current(entry: dict | None, fingerprint: dict, outdir: Path) -> bool:
     if not entry or any(entry.get(k) != v for k, v in fingerprint.items()):
         return False
     outcome = entry.get("outcome") or {}
-    return outcome.get("verdict") in ("pass", "fail") and (outdir / fingerprint["report"]).is_file()
+    return outcome.get("verdict") in ("pass", "fail", "unchecked") and (outdir / fingerprint["report"]).is_file()
 
 
 def render_state(articles: dict, files: Iterable[str] = ()) -> str:

@@ -128,7 +128,7 @@ class _Worker:
         except Exception as exc:
             return _error_of(job, exc)
         used = result.source.path if result.source is not None and result.bilingual is None else None
-        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on)
+        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on, result.checked)
 
 
 def _error_of(job: Job, exc: BaseException) -> ArticleOutcome:

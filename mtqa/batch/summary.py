@@ -19,7 +19,9 @@ from mtqa.errors import EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from mtqa.readers.manifest import BatchItem
 
 SUMMARY_VERSION = "1.0"
-VERDICT_RANK = {"pass": 0, "fail": 1, "error": 2}
+# "unchecked" (no source found: the translation was not compared with anything) ranks above "fail":
+# like an error, the article still needs a look before anything is known about it.
+VERDICT_RANK = {"pass": 0, "fail": 1, "unchecked": 2, "error": 3}
 
 
 @dataclass
@@ -29,7 +31,7 @@ class ArticleOutcome:
     target: str
     source: str | None          # the source used: given, or found by retrieval (None: none)
     report: str | None          # report file name in OUTDIR; None when the article could not be checked
-    verdict: str                # "pass" | "fail" | "error"
+    verdict: str                # "pass" | "fail" | "unchecked" | "error"
     worst_severity: str | None = None
     flags: int = 0
     by_severity: dict = field(default_factory=dict)
@@ -49,7 +51,7 @@ class ArticleOutcome:
 
 
 def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: Sequence,
-                       fail_on: str) -> ArticleOutcome:
+                       fail_on: str, checked: bool = True) -> ArticleOutcome:
     """The summary row of a checked article; suppressed flags (mtqa.toml [[suppress]]) do not count."""
     flags = active(list(flags))
     by_severity = Counter(f.severity for f in flags)
@@ -57,7 +59,7 @@ def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: 
     order = {c: i for i, c in enumerate(CATEGORIES)}
     worst = max((f.severity for f in flags), key=SEVERITY_RANK.__getitem__, default=None)
     return ArticleOutcome(
-        target=str(item.target), source=source, report=report, verdict=verdict(list(flags), fail_on),
+        target=str(item.target), source=source, report=report, verdict=verdict(list(flags), fail_on, checked),
         worst_severity=worst, flags=len(flags),
         by_severity={s: by_severity[s] for s in SEVERITIES if by_severity[s]},
         by_category={c: by_category[c] for c in sorted(by_category, key=lambda c: (order.get(c, len(order)), c))})
@@ -79,13 +81,14 @@ def rank_outcomes(outcomes: Iterable[ArticleOutcome]) -> list[ArticleOutcome]:
     return sorted(outcomes, key=rank_key)
 
 
-def exit_status(outcomes: Iterable[ArticleOutcome]) -> int:
-    """The exit status of the worst article: 3 internal error > 2 input error > 1 fail > 0 pass."""
+def exit_status(outcomes: Iterable[ArticleOutcome], require_source: bool = False) -> int:
+    """The exit status of the worst article: 3 internal error > 2 input error > 1 fail > 0 pass.
+    "unchecked" (no source) is 0, or 1 with `require_source` (--require-source)."""
     status = EXIT_OK
     for o in outcomes:
         if o.verdict == "error":
             status = max(status, EXIT_INTERNAL if o.internal else EXIT_USAGE)
-        elif o.verdict == "fail":
+        elif o.verdict == "fail" or (o.verdict == "unchecked" and require_source):
             status = max(status, EXIT_FLAGGED)
     return status
 
@@ -100,7 +103,7 @@ def summary_dict(outcomes: Iterable[ArticleOutcome], fail_on: str) -> dict:
         "fail_on": fail_on,
         "articles": [o.to_dict() for o in rows],
         "totals": {"articles": len(rows), "pass": verdicts["pass"], "fail": verdicts["fail"],
-                   "error": verdicts["error"], "flags": sum(o.flags for o in rows)},
+                   "unchecked": verdicts["unchecked"], "error": verdicts["error"], "flags": sum(o.flags for o in rows)},
     }
 
 

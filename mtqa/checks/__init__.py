@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from mtqa.checks.backtranslation import BackTranslationCheck
 from mtqa.checks.base import AlignedPair, Check, CheckInput, Options
-from mtqa.checks.consistency import ConsistencyCheck
+from mtqa.checks.capitals import CapitalsCheck
+from mtqa.checks.consistency import ConsistencyCheck, TargetConsistencyCheck
 from mtqa.checks.coverage import LexicalCoverageCheck
 from mtqa.checks.entities import NamedEntityCheck
 from mtqa.checks.furniture import CreditCheck, HashtagCheck, InterfaceTextCheck, KickerCheck, TeaserCheck
@@ -18,10 +19,15 @@ from mtqa.checks.language import UntranslatedCheck
 from mtqa.checks.length import LengthCheck
 from mtqa.checks.negation import NegationCheck
 from mtqa.checks.numbers import NumberCheck
+from mtqa.checks.placeholders import PlaceholderCheck
+from mtqa.checks.punctuation import PunctuationCheck
 from mtqa.checks.quotation import QuotationCheck
+from mtqa.checks.rules import RulesCheck
 from mtqa.checks.senses import WordSenseCheck
+from mtqa.checks.spacing import SpacingCheck
 from mtqa.checks.tense import TenseCheck
 from mtqa.checks.termbase import TermbaseCheck
+from mtqa.checks.urls import UrlHandleCheck
 
 REGISTRY: dict[str, type[Check]] = {
     cls.name: cls
@@ -30,6 +36,8 @@ REGISTRY: dict[str, type[Check]] = {
         InterfaceTextCheck, CreditCheck,
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
         BackTranslationCheck, TermbaseCheck,
+        PlaceholderCheck, UrlHandleCheck, PunctuationCheck, SpacingCheck, CapitalsCheck, TargetConsistencyCheck,
+        RulesCheck,
     )
 }
 

@@ -47,6 +47,10 @@ class CheckInput:
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
     bt_thresholds: dict[str, float] = field(default_factory=dict)     # calibrated with the translator's model
+    # Bilingual files: 1-based line (unit) -> (source inline tags, target inline tags), Unit.source_tags.
+    markup: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    target_lines: Sequence[str] = ()   # the target file's lines as read (spacing: leading/trailing spaces)
+    source_lines: Sequence[str] = ()
 
     @property
     def has_source(self) -> bool:

@@ -42,3 +42,32 @@ class ConsistencyCheck(Check):
                     yield self.flag(pair.target[0],
                                     f"{pair.source_text!r} is rendered {len(variants)} ways: " + " / ".join(variants),
                                     source_text=pair.source_text, evidence={"renderings": variants})
+
+
+class TargetConsistencyCheck(Check):
+    """One rendering for several source strings ("Les mer" and "Se mer" both "Voir plus"): the
+    other direction of consistency, as Xbench and Verifika report it."""
+
+    name = "target-consistency"
+    category = TERMINOLOGY
+    needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
+
+    def run(self, data: CheckInput):
+        sources: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for pair in data.pairs:
+            if len(pair.source) == 1 and len(pair.target) == 1 and len(pair.target_text.split()) <= MAX_WORDS:
+                sources[_norm(pair.target_text)][_norm(pair.source_text)].append(pair)
+        for target, by_source in sorted(sources.items()):
+            if len(by_source) < 2 or not target:
+                continue
+            variants = sorted({pairs[0].source_text for pairs in by_source.values()})
+            for pairs in by_source.values():
+                for pair in pairs:
+                    yield self.flag(pair.target[0],
+                                    f"{pair.target_text!r} translates {len(variants)} different source strings: "
+                                    + " / ".join(variants), source_text=pair.source_text,
+                                    evidence={"sources": variants})

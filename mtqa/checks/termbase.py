@@ -16,11 +16,14 @@ CONTEXT_LINES = 3
 @dataclass(frozen=True)
 class Term:
     """One termbase entry: a Norwegian term, its accepted French renderings, and optional context
-    words of which one must occur near the term for the entry to apply."""
+    words of which one must occur near the term for the entry to apply, and French renderings that
+    are forbidden (flagged wherever they occur in the translation). `nb` is "" for an entry that
+    only forbids."""
 
     nb: str
     fr: tuple[str, ...]
     context: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
 
 
 def _fold_source(text: str) -> str:
@@ -44,17 +47,21 @@ def prefix_pattern(phrase: str) -> re.Pattern:
 class TermbaseCheck(Check):
     """Terms rendered otherwise than the termbase says (runs when mtqa.toml has [[termbase.terms]]).
 
-    A war article's "kamper" rendered "matchs" when the termbase expects "combat"."""
+    A war article's "kamper" rendered "matchs" when the termbase expects "combat". A forbidden
+    French term (CSV column forbidden, TBX administrativeStatus deprecated) is flagged wherever it
+    occurs, source or not."""
 
     name = "termbase"
     category = TERMINOLOGY
-    needs_source = True
+    needs_source = False      # the forbidden terms need none; the expected renderings are checked where there is one
     enabled_by = "terms"          # in the default set of checks only when terms are configured
 
     @dataclass(frozen=True)
     class Options(Check.Options):
         severity: Severity = field(default=Severity.MINOR, metadata={
             "help": "a term rendered otherwise than [termbase] says"})
+        forbidden_severity: Severity = field(default=Severity.MAJOR, metadata={
+            "help": "a French term the termbase forbids, wherever it occurs"})
         terms: tuple[Term, ...] = field(default=(), metadata={
             "help": "the termbase: set from [[termbase.terms]], not from [checks.termbase]", "config": False})
 
@@ -62,9 +69,11 @@ class TermbaseCheck(Check):
         return None if self.options.terms else "no termbase configured ([[termbase.terms]] in mtqa.toml)"
 
     def run(self, data: CheckInput):
+        forbidden_on = yield from self._forbidden(data)
         compiled = [(term, prefix_pattern(_fold_source(term.nb)),
                      [prefix_pattern(_fold_source(c)) for c in term.context],
-                     [prefix_pattern(_fold_target(r)) for r in term.fr]) for term in self.options.terms]
+                     [prefix_pattern(_fold_target(r)) for r in term.fr]) for term in self.options.terms
+                    if term.nb and term.fr]
         text_by_line: dict[int, list[str]] = {}
         for seg in data.source:
             text_by_line.setdefault(seg.line, []).append(_fold_source(seg.text))
@@ -81,7 +90,7 @@ class TermbaseCheck(Check):
                 cues = sorted({m.group(0) for c in context for m in c.finditer(window)})
                 if context and not cues:
                     continue
-                if any(r.search(target) for r in renderings):
+                if any(r.search(target) for r in renderings) or (pair.target[0].index, term) in forbidden_on:
                     continue
                 form = pair.source_text[found.start():found.end()] if len(source) == len(pair.source_text) \
                     else found.group(0)
@@ -91,3 +100,40 @@ class TermbaseCheck(Check):
                     f"{form!r} (termbase: {term.nb!r}) should be rendered {expected}; none is in the translation",
                     source_text=pair.source_text,
                     evidence={"term": term.nb, "source_form": form, "expected": list(term.fr), "context": cues})
+
+    def _forbidden(self, data: CheckInput):
+        """Flags for the forbidden French terms; returns {(segment index, term)} flagged."""
+        flagged = set()
+        entries = [(term, [(f, whole_words(_fold_target(f))) for f in term.forbidden],
+                    [prefix_pattern(_fold_source(c)) for c in term.context]) for term in self.options.terms if term.forbidden]
+        if not entries:
+            return flagged
+        for seg in data.target:
+            folded = _fold_target(seg.text)
+            if len(folded) != len(seg.text):
+                folded = None
+            target = folded if folded is not None else _fold_target(seg.text)
+            for term, patterns, context in entries:
+                if context:
+                    source = _fold_source(data.source_text_for(seg))
+                    if not source or not any(c.search(source) for c in context):
+                        continue
+                for form, pattern in patterns:
+                    found = pattern.search(target)
+                    if found is None:
+                        continue
+                    span = (seg.start + found.start(), seg.start + found.end()) if folded is not None else None
+                    expected = " / ".join(repr(r) for r in term.fr)
+                    yield self.flag(seg, f"{found.group(0) if folded is None else seg.text[found.start():found.end()]!r}:"
+                                    f" the termbase forbids {form!r}" + (f" (use {expected})" if term.fr else ""),
+                                    source_text=data.source_text_for(seg), severity=self.options.forbidden_severity,
+                                    evidence={"term": term.nb, "forbidden": form, "expected": list(term.fr)}, span=span)
+                    flagged.add((seg.index, term))
+                    break
+        return flagged
+
+
+def whole_words(phrase: str) -> re.Pattern:
+    """A folded French phrase as whole words, a plural -s/-x allowed ("match" finds matchs)."""
+    words = phrase.split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"[sx]?(?!\w)")

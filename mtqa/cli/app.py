@@ -23,12 +23,39 @@ from mtqa.cli.models import models_app
 from mtqa.cli.tools import align_cmd, translate_cmd
 from mtqa.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE, MtqaError
 
+def _readable_types() -> None:
+    """Help without type jargon: an on/off flag shows no <bool>, a repeatable list shows <a,b,...>
+    instead of <list[str]>. (Typer renders these; its option class is adjusted once, here.)"""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # another Typer: keep its rendering
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_mtqa", False):
+        return
+
+    def display_type_rich(self, ctx):
+        if self.metavar is None and (getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False)):
+            return None
+        shown = original(self, ctx)
+        if isinstance(shown, str) and shown.startswith("<list[") and shown.endswith("]>"):
+            return "<a,b,...>"
+        return shown
+
+    display_type_rich._mtqa = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_readable_types()
+
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Check French machine translations of Norwegian news articles.\n\n"
-         "Exit status: 0 no flag at or above --fail-on, 1 flags found, 2 usage or input error.",
+         "Exit status: 0 no flag at or above --fail-on (also \"unchecked\": no source), 1 flags found (or no source "
+         "with --require-source), 2 usage or input error, 3 internal error (a bug), 130 interrupted (Ctrl-C), "
+         "143 terminated (SIGTERM).",
 )
 
 
@@ -122,6 +149,8 @@ def _quiet_stdout() -> None:
 
 
 def _main(argv: list[str] | None) -> None:
+    if not (sys.argv[1:] if argv is None else argv):   # bare `mtqa`: the help, and success
+        argv = ["--help"]
     try:
         status = app(args=argv, prog_name="mtqa", standalone_mode=False)
     except MtqaError as exc:

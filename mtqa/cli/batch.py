@@ -121,6 +121,9 @@ def batch_cmd(
     config_file: ConfigOption = None,
     allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Accept manifest rows naming files outside "
                                                 "the manifest's folder (absolute paths, ..).")] = False,
+    require_source: Annotated[bool, typer.Option(
+        "--require-source", help="An article with no source found (verdict \"unchecked\") fails the batch (exit 1); "
+                                 "otherwise it exits 0.")] = False,
 ) -> int:
     """Check many articles: one report each in OUTDIR, plus summary.json and summary.html ranked worst first.
 
@@ -232,4 +235,4 @@ def batch_cmd(
     print(f"{totals['articles']} articles{skipped}: {totals['pass']} pass, {totals['fail']} fail, "
           f"{totals['error']} error; {totals['flags']} flags; summary: {visible(str(output / batch.SUMMARY_JSON))}",
           file=sys.stderr)
-    return batch.exit_status(result.outcomes)
+    return batch.exit_status(result.outcomes, require_source)

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from mtqa.cli.options import (
     BeamSizeOption, ComputeType, ComputeTypeOption, ConfigOption, Device, DeviceOption, DisableOption, EnableOption,
-    FailOnOption, Format, ModelOption, Severity, _load_translator, _split,
+    FailOnOption, Format, ModelOption, Severity, TermbaseOption, _load_translator, _split, with_termbase,
 )
 from mtqa.core.flags import verdict
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, InputError
@@ -65,6 +65,12 @@ def check(
         "--back-translation-model", help="Known model that produced --back-translation: use its calibrated "
                                          "thresholds (default: the generic ones).", show_default=False)] = None,
     config: ConfigOption = None,
+    termbase: TermbaseOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text report: the header and the summary line only, "
+                                                              "no flag.")] = False,
+    require_source: Annotated[bool, typer.Option(
+        "--require-source", help="Fail (exit 1) when no source is found: the verdict is then \"unchecked\", which "
+                                 "otherwise exits 0.")] = False,
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.config import load_config
@@ -76,6 +82,7 @@ def check(
         fail_on=fail_on.value if fail_on is not None else None,  # the command line wins
         min_severity=min_severity.value if min_severity is not None else None,
         enable=_split(enable), disable=_split(disable))
+    settings = with_termbase(settings, termbase)
     fail, shown = settings.fail_on, settings.min_severity
     pipeline = Pipeline(settings)  # unknown check names and bad options fail before any file is read
     needs = RENDERERS[fmt.value].needs
@@ -101,7 +108,7 @@ def check(
         from mtqa.report.terminal import print_report
 
         try:
-            print_report(result, Console(), fail, shown)
+            print_report(result, Console(), fail, shown, quiet)
         except OSError as exc:  # stdout closed or full (/dev/full)
             if isinstance(exc, BrokenPipeError):
                 raise
@@ -109,12 +116,13 @@ def check(
     elif fmt.value == "text":
         from mtqa.report.terminal import render_text
 
-        _emit(render_text(result, fail, shown), output, protected)
+        _emit(render_text(result, fail, shown, quiet=quiet), output, protected)
     else:
         from mtqa.report import render
 
         _emit(render(result, fmt.value), output, protected)
-    return EXIT_FLAGGED if verdict(result.flags, fail) == "fail" else EXIT_OK
+    outcome = verdict(result.flags, fail, result.checked)
+    return EXIT_FLAGGED if outcome == "fail" or (outcome == "unchecked" and require_source) else EXIT_OK
 
 
 def init_cmd(

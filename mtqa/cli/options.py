@@ -53,8 +53,24 @@ DeviceOption = Annotated[Device, typer.Option("--device", help="Where to run the
 ComputeTypeOption = Annotated[ComputeType, typer.Option("--compute-type", help="Model precision.")]
 BeamSizeOption = Annotated[int, typer.Option("--beam-size", min=1, max=16, help="Beam size for back-translation.")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", help="Configuration file (default: mtqa.toml, or pyproject.toml with a tool.mtqa table, in the "
+    "--config", help="Configuration file (default: mtqa.toml, or pyproject.toml with a \\[tool.mtqa] table, in the "
                      "current folder or a parent).", show_default=False)]
+
+TermbaseOption = Annotated[Optional[list[Path]], typer.Option(
+    "--termbase", help="Glossary for this run (.tbx, or .csv with columns nb, fr, context, forbidden), added to "
+                       "the configuration's [termbase]; repeatable.", show_default=False)]
+
+
+def with_termbase(settings, files: list[Path] | None):
+    """`settings` with the terms of the --termbase files added."""
+    if not files:
+        return settings
+    from dataclasses import replace
+
+    from mtqa.readers.glossary import read_glossary
+
+    terms = tuple(t for f in files for t in read_glossary(f))
+    return replace(settings, terms=tuple(settings.terms) + terms)
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -30,10 +30,15 @@ def align_cmd(
 
     from mtqa.source.align import align
     from mtqa.readers import read_document
-    from mtqa.pipeline import SOURCE_LANGUAGE, TARGET_LANGUAGE
+    from mtqa.errors import InputError
+    from mtqa.pipeline import SOURCE_LANGUAGE, TARGET_LANGUAGE, source_language_error
     from mtqa.text.segment import segment_document
 
-    src = segment_document(read_document(source), SOURCE_LANGUAGE)
+    source_doc = read_document(source)
+    problem = source_language_error(source_doc)   # as `mtqa check` does: French given as the source
+    if problem:
+        raise InputError(problem + " (mtqa align takes the Norwegian first, then the French)")
+    src = segment_document(source_doc, SOURCE_LANGUAGE)
     tgt = segment_document(read_document(target), TARGET_LANGUAGE)
     beads = align([s.text for s in src], [s.text for s in tgt])
     if fmt is AlignFormat.json:

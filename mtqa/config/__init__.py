@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mtqa.checks import REGISTRY, Check, build_checks
 from mtqa.checks.options import coerce, defaults_of, describe, settings_of
+from mtqa.checks.rules import Rule, compile_pattern
 from mtqa.checks.termbase import Term
 from mtqa.errors import InputError
 from mtqa.core.flags import CATEGORIES, SEVERITIES, Flag, segment_hash, sort_flags
@@ -79,6 +80,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)    # flag category -> severity
     terms: tuple[Term, ...] = ()
     suppress: tuple[Suppression, ...] = ()
+    rules: tuple[Rule, ...] = ()
     path: Path | None = field(default=None, compare=False)    # where it was read from; None: built-in
 
     def check_options(self) -> dict[str, dict]:
@@ -86,6 +88,8 @@ class Config:
         options = {name: dict(values) for name, values in self.checks.items()}
         if self.terms:
             options.setdefault("termbase", {})["terms"] = self.terms
+        if self.rules:
+            options.setdefault("rules", {})["rules"] = self.rules
         return options
 
     def selection(self, enable: list[str] | None = None, disable: list[str] | None = None
@@ -202,7 +206,7 @@ def read_config(path: Path) -> Config:
         where, data = f"{where} [tool.mtqa]", tool["mtqa"]
         if not isinstance(data, dict):
             raise InputError(f"{where}: must be a table")
-    return replace(parse_config(data, where), path=path)
+    return replace(parse_config(data, where, path.parent), path=path)
 
 
 def load_config(path: Path | None, start: Path) -> Config:
@@ -245,9 +249,11 @@ def _strings(where: str, section: str, key: str, value, choices=None, allow_str:
     return tuple(value)
 
 
-def parse_config(data: dict, where: str = CONFIG_FILE) -> Config:
-    """Validate a parsed mtqa table into a Config; `where` names the file in error messages."""
-    _unknown(where, "", data, ("fail_on", "min_severity", "checks", "severity", "termbase", "suppress"))
+def parse_config(data: dict, where: str = CONFIG_FILE, base: Path | None = None) -> Config:
+    """Validate a parsed mtqa table into a Config; `where` names the file in error messages, `base`
+    is the folder that [termbase] files are relative to (the configuration file's; default: the
+    current folder)."""
+    _unknown(where, "", data, ("fail_on", "min_severity", "checks", "severity", "termbase", "suppress", "rules"))
     config = Config()
     if "fail_on" in data:
         config.fail_on = _severity(where, "", "fail_on", data["fail_on"])
@@ -266,9 +272,42 @@ def parse_config(data: dict, where: str = CONFIG_FILE) -> Config:
         if category not in CATEGORIES:
             raise _fail(where, "[severity]", f"unknown flag category {category!r} (known: {', '.join(CATEGORIES)})")
         config.severity[category] = _severity(where, "[severity]", repr(category), sev)
-    config.terms = _termbase(where, _table(where, "[termbase]", data.get("termbase", {})))
+    config.terms = _termbase(where, _table(where, "[termbase]", data.get("termbase", {})), base)
     config.suppress = _suppressions(where, data.get("suppress", []))
+    config.rules = _rules(where, data.get("rules", []))
     return config
+
+
+def _rules(where: str, entries) -> tuple[Rule, ...]:
+    """[[rules]]: source (optional) and target patterns, must = "match" | "not-match", message,
+    severity, category, name. Patterns are compiled here: an invalid one is refused at load."""
+    if not isinstance(entries, list):
+        raise _fail(where, "[[rules]]", "must be an array of tables ([[rules]])")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        section = f"[[rules]] #{n}"
+        entry = _table(where, section, entry)
+        _unknown(where, section, entry, ("name", "source", "target", "must", "message", "severity", "category"))
+        for key, value in entry.items():
+            if not isinstance(value, str):
+                raise _fail(where, section, f"{key} must be a string, not {value!r}")
+        if not entry.get("target", "").strip():
+            raise _fail(where, section, "needs target = \"a regular expression on the translation\"")
+        must = entry.get("must", "not-match")
+        if must not in ("match", "not-match"):
+            raise _fail(where, section, f"must = {must!r}: use \"match\" or \"not-match\"")
+        for key in ("source", "target"):
+            if entry.get(key):
+                problem = compile_pattern(entry[key])
+                if problem:
+                    raise _fail(where, section, f"{key} {entry[key]!r}: {problem}")
+        severity = _severity(where, section, "severity", entry.get("severity", "minor"))
+        category = entry.get("category", "style/rule")
+        if category not in CATEGORIES:
+            raise _fail(where, section, f"unknown flag category {category!r} (known: {', '.join(CATEGORIES)})")
+        out.append(Rule(entry["target"], must, entry.get("source", ""), entry.get("message", ""), severity,
+                        category, entry.get("name", "")))
+    return tuple(out)
 
 
 def _table(where: str, section: str, value) -> dict:
@@ -287,8 +326,17 @@ def _check_settings(where: str, name: str, table: dict) -> dict:
     return {key: coerce(cls, key, value, where) for key, value in table.items()}
 
 
-def _termbase(where: str, table: dict) -> tuple[Term, ...]:
-    _unknown(where, "[termbase]", table, ("terms",))
+def _termbase(where: str, table: dict, base: Path | None = None) -> tuple[Term, ...]:
+    from mtqa.readers.glossary import read_glossary
+
+    _unknown(where, "[termbase]", table, ("terms", "files"))
+    files = _strings(where, "[termbase]", "files", table.get("files", []), allow_str=True)
+    loaded: list[Term] = []
+    for name in files:
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (base or Path.cwd()) / path
+        loaded.extend(read_glossary(path, f"{where}: [termbase] files: {name}"))
     entries = table.get("terms", [])
     if not isinstance(entries, list):
         raise _fail(where, "[termbase]", "terms must be an array of tables ([[termbase.terms]])")
@@ -296,7 +344,7 @@ def _termbase(where: str, table: dict) -> tuple[Term, ...]:
     for n, entry in enumerate(entries, 1):
         section = f"[[termbase.terms]] #{n}"
         entry = _table(where, section, entry)
-        _unknown(where, section, entry, ("nb", "fr", "context"))
+        _unknown(where, section, entry, ("nb", "fr", "context", "forbidden"))
         nb = entry.get("nb")
         if not isinstance(nb, str) or not nb.strip():
             raise _fail(where, section, "needs nb = \"the Norwegian term\"")
@@ -306,8 +354,10 @@ def _termbase(where: str, table: dict) -> tuple[Term, ...]:
         if not fr:
             raise _fail(where, section, f"fr lists no rendering for {nb!r}")
         context = _strings(where, section, "context", entry.get("context", []), allow_str=True)
-        terms.append(Term(nb.strip(), tuple(r.strip() for r in fr), tuple(c.strip() for c in context)))
-    return tuple(terms)
+        forbidden = _strings(where, section, "forbidden", entry.get("forbidden", []), allow_str=True)
+        terms.append(Term(nb.strip(), tuple(r.strip() for r in fr), tuple(c.strip() for c in context),
+                          tuple(f.strip() for f in forbidden)))
+    return tuple(terms) + tuple(loaded)
 
 
 def _suppressions(where: str, entries) -> tuple[Suppression, ...]:
@@ -428,12 +478,28 @@ _FOOTER = """
 # that contains it as a word or word prefix (kamp, kampen, kamper, kampene), and, when context
 # words are given, only if one of them (also as a word prefix) is in that segment or within 3
 # source lines of it. The translation is then flagged (check "termbase", category terminology)
-# unless it contains one of the renderings (case and accents ignored, word prefix).
+# unless it contains one of the renderings (case and accents ignored, word prefix). A forbidden
+# French term is flagged (major) wherever it occurs. Glossary files (paths relative to this file):
+# TBX (a French term with administrativeStatus deprecatedTerm-admn is forbidden) or CSV with the
+# columns nb, fr, context, forbidden (several values in a cell separated by ";").
 [termbase]
+# files = ["terms.tbx", "terms.csv"]
 # [[termbase.terms]]
 # nb = "kamp"
 # fr = ["combat", "combats"]
 # context = ["krig", "soldat", "front"]
+# forbidden = ["match"]
+
+# Rules: regular expressions of the project (check "rules"). Where the source matches `source`
+# (optional), the translation must match `target` (must = "match") or must not ("not-match").
+# Patterns run with a time limit: one that takes too long is stopped and reported.
+# [[rules]]
+# name = "kamp-combat"
+# source = '(?i)\\bkamp'      # a 'literal string': TOML reads "\\b" as a backspace
+# target = '\\bmatchs?\\b'
+# must = "not-match"
+# message = "« match » : ici « combat »"
+# severity = "major"
 
 # Suppressions: flags reviewed and accepted. A suppressed flag stays in the reports, marked with
 # its reason, but counts neither for the exit status nor in the summary. Name the segment by a

@@ -22,6 +22,12 @@ class Category(StrEnum):
     KICKER = "style/kicker"
     QUOTATION = "locale/quotation"
     TERMINOLOGY = "terminology"
+    MARKUP = "fluency/markup"
+    DO_NOT_TRANSLATE = "accuracy/do-not-translate"
+    PUNCTUATION = "fluency/punctuation"
+    TYPOGRAPHY = "locale/typography"
+    CAPITALIZATION = "fluency/capitalization"
+    RULE = "style/rule"
     BOILERPLATE = "non-content/boilerplate"
 
 
@@ -46,6 +52,12 @@ KICKER = Category.KICKER
 QUOTATION = Category.QUOTATION
 TERMINOLOGY = Category.TERMINOLOGY
 BOILERPLATE = Category.BOILERPLATE
+MARKUP = Category.MARKUP
+DO_NOT_TRANSLATE = Category.DO_NOT_TRANSLATE
+PUNCTUATION = Category.PUNCTUATION
+TYPOGRAPHY = Category.TYPOGRAPHY
+CAPITALIZATION = Category.CAPITALIZATION
+RULE = Category.RULE
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)  # ascending
@@ -118,6 +130,13 @@ def active(flags: list[Flag]) -> list[Flag]:
     return [f for f in flags if f.suppressed is None]
 
 
-def verdict(flags: list[Flag], fail_on: str) -> str:
-    """The verdict: "fail" when a flag that counts (not suppressed) reaches `fail_on`, else "pass"."""
-    return "fail" if any(at_least(f.severity, fail_on) for f in active(flags)) else "pass"
+VERDICTS = ("pass", "unchecked", "fail")
+
+
+def verdict(flags: list[Flag], fail_on: str, checked: bool = True) -> str:
+    """The verdict: "fail" when a flag that counts (not suppressed) reaches `fail_on`; else
+    "unchecked" when the article had no source (`checked` false: the checks that compare with the
+    Norwegian did not run, so nothing says the translation is right); else "pass"."""
+    if any(at_least(f.severity, fail_on) for f in active(flags)):
+        return "fail"
+    return "pass" if checked else "unchecked"

@@ -43,7 +43,21 @@ class CheckResult:
         return {j: k for k, bead in enumerate(self.beads) for j in bead.target}
 
     @property
+    def checked(self) -> bool:
+        """Whether the translation was compared with a source (False: no --source, and retrieval
+        found none; the verdict is then "unchecked" unless a flag fails it)."""
+        return self.source is not None
+
+    @property
+    def unchecked_reason(self) -> str | None:
+        if self.checked:
+            return None
+        if self.retrieval is not None:
+            return "no source: retrieval found no Norwegian article this translates"
+        return "no source: give --source FILE or --corpus DIR"
+
+    @property
     def verdict(self) -> str:
         from mtqa.core.flags import verdict
 
-        return verdict(self.flags, self.fail_on)
+        return verdict(self.flags, self.fail_on, self.checked)

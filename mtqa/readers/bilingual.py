@@ -46,6 +46,10 @@ class Unit:
     target: str
     line: int
     element: int | None = None  # XLIFF: index of the unit's <trans-unit>/<unit> element in document order
+    # XLIFF inline markup, in document order, as "kind:id" ("g:1", "x:2", "bx:3", "ex:3", "sc:4",
+    # "ec:4"): the flattened text drops it, the placeholders check compares it.
+    source_tags: tuple[str, ...] = ()
+    target_tags: tuple[str, ...] = ()
 
     @property
     def translated(self) -> bool:
@@ -100,6 +104,33 @@ def _text(value) -> str:
 
 # --------------------------------------------------------------------------- XML helpers (XLIFF, TMX)
 
+
+
+INLINE_TAGS = ("g", "x", "bx", "ex", "ph", "bpt", "ept", "it", "pc", "sc", "ec")
+
+
+def inline_tags(element) -> tuple[str, ...]:
+    """The inline markup of an XLIFF <source>/<target> element (None: none), in document order,
+    as "kind:id". Paired codes share their key: bx/ex by rid (or id), sc/ec by id/startRef."""
+    if element is None:
+        return ()
+    out = []
+    for el in element.iterdescendants():
+        kind = _local(el.tag)
+        if kind not in INLINE_TAGS:
+            continue
+        if kind in ("ex", "ept"):
+            key = el.get("rid") or el.get("id") or ""
+        elif kind == "ec":
+            key = el.get("startRef") or el.get("id") or ""
+        elif kind in ("bx", "bpt"):
+            key = el.get("rid") or el.get("id") or ""
+        else:
+            key = el.get("id") or ""
+        if kind in ("sc", "ec") and el.get("isolated") == "yes":
+            kind = "i" + kind
+        out.append(f"{kind}:{key}")
+    return tuple(out)
 
 
 def _safe_parser():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mtqa.errors import InputError
 from mtqa.readers.bilingual import (XLIFF12, XLIFF12_NS, XLIFF20, XLIFF2_NS, BilingualDocument, Unit,
+                                    inline_tags,
                                     _child, _language_note, _local, _ns, _text, _ttk_parse, _unique, root_of)
 
 
@@ -46,7 +47,8 @@ def _read_xliff12(data: bytes, name: str, root, where) -> BilingualDocument:
     file_of = {tu: (tu.xpath("ancestor::*[local-name()='file'][1]/@original") or [""])[0] for tu in tus}
     qualified = [f"{file_of[tus[i]]}#{tus[i].get('id')}" for i, _ in picked]
     ids = _unique(ids, qualified, [tus[i] for i, _ in picked], where, "trans-unit")
-    units = tuple(Unit(uid, _text(unit.source), _text(unit.target), tus[i].sourceline or 1, i)
+    units = tuple(Unit(uid, _text(unit.source), _text(unit.target), tus[i].sourceline or 1, i,
+                       inline_tags(_child(tus[i], ns, "source")), inline_tags(_child(tus[i], ns, "target")))
                   for uid, (i, unit) in zip(ids, picked))
     first = files[0] if files else root
     source_language, target_language = first.get("source-language"), first.get("target-language")
@@ -84,7 +86,8 @@ def _read_xliff2(data: bytes, name: str, root, where) -> BilingualDocument:
     qualified = [f"{file_of[unit_elements[i]]}#{uid}" for uid, (i, _) in zip(ids, picked)]
     ids = _unique(ids, qualified, [unit_elements[i] for i, _ in picked], where, "unit")
     units = tuple(Unit(uid, _text(unit.source), _text(unit.target),
-                       unit.xmlelement.sourceline or unit_elements[i].sourceline or 1, i)
+                       unit.xmlelement.sourceline or unit_elements[i].sourceline or 1, i,
+                       inline_tags(_child(unit.xmlelement, ns, "source")), inline_tags(_child(unit.xmlelement, ns, "target")))
                   for uid, (i, unit) in zip(ids, picked))
     source_language, target_language = root.get("srcLang"), root.get("trgLang")
     return BilingualDocument(name, XLIFF20, units, _language_note(source_language, target_language),

@@ -50,6 +50,8 @@ RENDERERS: dict[str, Renderer] = {r.name: r for r in (
     Renderer("github", "mtqa.report.github_report:render_github", ".github.txt",
              description="GitHub Actions workflow commands"),
     Renderer("csv", "mtqa.report.csv_report:render_csv", ".csv", description="one row per flag"),
+    Renderer("xlsx", "mtqa.report.xlsx_report:render_xlsx", ".xlsx", binary=True,
+             description="Excel workbook: the CSV's columns, one sheet per article"),
     Renderer("xliff", "mtqa.report.xliff_report:render_xliff", ".xlf", binary=True, needs="xliff",
              description="the input XLIFF with mtqa's flags as notes"),
 )}

@@ -219,7 +219,8 @@ def render_summary_html(summary: dict) -> str:
                          "by_category": sorted((a.get("by_category") or {}).items(), key=lambda kv: (-kv[1], kv[0])),
                          "chart": _mini_bar({s: by_sev.get(s, 0) for s in reversed(SEVERITIES)})})
     totals = summary["totals"]
-    verdicts = [(v, totals.get(v, 0)) for v in ("fail", "error", "pass")]
+    verdicts = [(v, totals.get(v, 0)) for v in ("fail", "error", "unchecked", "pass")
+                if v != "unchecked" or totals.get(v)]   # unchecked: shown when there is one
     return _env().get_template("summary.html.j2").render(
         summary=summary, articles=articles, verdicts=verdicts, totals=totals,
         verdict_chart=_mini_bar({v: n for v, n in verdicts}, width=360), **_page_assets(script=False))

@@ -72,7 +72,8 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
         "retrieval": result.retrieval.to_dict() if result.retrieval else None,
         "bilingual": _bilingual_info(bilingual),
         "summary": {
-            "verdict": verdict(result.flags, fail_on),
+            "verdict": verdict(result.flags, fail_on, result.checked),
+            **({"unchecked": result.unchecked_reason} if not result.checked else {}),
             "fail_on": fail_on,
             "flags": len(counted),
             "flagged_lines": len({f.line for f in counted}),
