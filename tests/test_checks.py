@@ -184,6 +184,26 @@ def test_numbers_accept_unit_conversions():
     assert [f.evidence["missing"] for f in run("numbers", nb, fr)] == [["3000"]]
 
 
+@pytest.mark.parametrize("nb, fr", [
+    ("Båten lå omtrent 70 km fra kysten.", "Le bateau était à environ 76 km de la côte."),
+    ("Tårnet er 25 meter høyt.", "La tour mesure 250 mètres de haut."),
+    ("Brua er 300 fot lang.", "Le pont mesure 330 pieds de long."),
+    ("Det var 30 grader i Oslo i går.", "Il faisait 33 degrés à Oslo hier."),
+])
+def test_numbers_a_changed_value_under_the_same_unit_is_no_conversion(nb, fr):
+    flags = run("numbers", [nb], [fr])
+    assert [f.severity for f in flags] == ["major"]
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("Båten lå omtrent 70 km fra kysten.", "Le bateau était à environ 43 miles de la côte."),
+    ("Brua er 300 fot lang.", "Le pont mesure 91 mètres de long."),
+    ("Det var 86 grader Fahrenheit i Texas.", "Il faisait 30 °C au Texas."),
+])
+def test_numbers_a_changed_unit_is_a_conversion(nb, fr):
+    assert run("numbers", [nb], [fr]) == []
+
+
 def test_named_entity_replaced_by_another_name_is_major():
     nb = ["Forskerne i Kenya fant fossilet i fjor."]
     fr = ["Les chercheurs de Hooke ont trouvé le fossile l'an dernier."]
