@@ -177,6 +177,22 @@ def test_negation_lost_or_added():
     assert run("negation", ["Det var ingen i leiligheten."], ["Personne n'était dans l'appartement."]) == []
 
 
+@pytest.mark.parametrize("nb, fr", [
+    ("Bankene vil nok kutte rentene raskt.", "Les banques baisseront sans doute rapidement leurs taux."),
+    ("Prisene, uten energi, steg med 3 prosent.", "Les prix, hors énergie, ont augmenté de 3 %."),
+    ("Tusen hjem var uten strøm i går.", "Mille foyers étaient privés d'électricité hier."),
+    ("Alle kom, unntatt ordføreren.", "Tout le monde est venu, sauf le maire."),
+    ("Prisene stiger stadig.", "Les prix augmentent sans cesse."),
+])
+def test_negation_fixed_phrases_and_privative_prepositions_are_not_polarity_flips(nb, fr):
+    assert run("negation", [nb], [fr]) == []
+
+
+def test_negation_a_lost_privative_is_still_caught():
+    assert [f.line for f in run("negation", ["Tusen hjem var uten strøm."], ["Mille foyers avaient de l'électricité."])] == [1]
+    assert [f.line for f in run("negation", ["Bankene vil ikke kutte."], ["Les banques baisseront sans doute."])] == [1]
+
+
 def test_numbers_accept_unit_conversions():
     nb = ["Stormen var rundt 3 000 kilometer fra Miami, med vind på 40 miles i timen."]
     fr = ["La tempête était à environ 3 900 km de Miami, avec des vents de 64 km/h."]
