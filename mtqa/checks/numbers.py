@@ -208,11 +208,13 @@ _CANONICAL_UNITS = (
     ("gal", r"gallons?"),
     ("l", r"liter|litres?|l\b"),
     ("kn", r"knop|nœuds?"),
-    ("°F", r"°\s?F\b|(?:grader|degrés)\s+(?:fahrenheit|F\b)"),
-    ("°C", r"°\s?C\b|(?:grader|degrés)\s+(?:celsius|C\b)"),
+    ("°F", r"°\s?F\b|(?:grader|degrés)\s+(?:fahrenheit|F\b)|\(F\)|F\b"),
+    ("°C", r"°\s?C\b|(?:grader|degrés)\s+(?:celsius|C\b)|\(C\)|C\b"),
     ("deg", r"grader|degrés"),
 )
-_CANONICAL_RE = re.compile(r"^\s*-?\s*(?:" + "|".join(
+# "8,7 millioner liter", "2,3 millions de gallons": the scale word belongs to the number.
+_SCALE = r"(?:(?:millioner|millions?|milliarder|milliards?|mill\.|mrd\.|tusen|mille|milliers?)\s+(?:d['’]|de\s+)?)?"
+_CANONICAL_RE = re.compile(r"^\s*-?\s*(?:de\s+|d['’])?" + _SCALE + "(?:" + "|".join(
     f"(?P<u{i}>{pattern})" for i, (_, pattern) in enumerate(_CANONICAL_UNITS)) + ")", re.IGNORECASE)
 
 
