@@ -66,6 +66,36 @@ def stem(word: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _lemmatizer():
+    try:
+        import simplemma
+    except ImportError:  # optional: without it, Snowball stems alone
+        return None
+    return simplemma.lemmatize
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    """The dictionary form of a word (simplemma: "gikk" -> "gå", "kursen" -> "kurs", "yeux" ->
+    "œil"), lower-cased; the word itself when simplemma is not installed or does not know it."""
+    lemmatize = _lemmatizer()
+    low = word.lower()
+    if lemmatize is None:
+        return low
+    try:
+        return lemmatize(low, lang=lang).lower()
+    except (ValueError, KeyError):
+        return low
+
+
+@lru_cache(maxsize=200_000)
+def lemma_stem(word: str, lang: str) -> str:
+    """The stem of the word's lemma: the lexicon is keyed by the stems of dictionary forms, so an
+    inflected or irregular form ("kursen", "gikk", "fut") is looked up through its lemma first."""
+    return stem(lemma(word, lang), lang)
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> dict[str, frozenset[str]]:
     """nb stem -> French stems it translates to: the FreeDict pivot lexicon plus a short
     hand-written list of frequent words the pivots miss (irregular forms, numerals, adverbs)."""
@@ -92,6 +122,7 @@ class Word:
     end: int
     stem: str
     folded: str
+    lemma_stem: str = ""  # the stem of its lemma ("" when it is the stem itself)
 
 
 # Longer "words" are runs of letters without spaces or hyphen chains, not words (the longest
@@ -117,7 +148,11 @@ def content_words(text: str, lang: str) -> list[Word]:
         low = w.lower()
         if low in STOPWORDS[lang] or (len(w) < 2 and not w.isdigit()):
             continue
-        out.append(Word(w, m.start() + off, m.end(), w if _NUMBER.search(w) else stem(low, lang), fold(w)))
+        if _NUMBER.search(w):
+            out.append(Word(w, m.start() + off, m.end(), w, fold(w)))
+            continue
+        word_stem, by_lemma = stem(low, lang), lemma_stem(low, lang)
+        out.append(Word(w, m.start() + off, m.end(), word_stem, fold(w), by_lemma if by_lemma != word_stem else ""))
     return out
 
 
@@ -272,7 +307,15 @@ def coverage(source: str, target: str) -> Coverage:
 
 
 def _translations(w: Word) -> frozenset[str]:
-    return lexicon().get(w.stem) or compound_translations(w.text.lower())
+    lex = lexicon()
+    found = lex.get(w.stem, frozenset())
+    if w.lemma_stem:
+        found = found | lex.get(w.lemma_stem, frozenset())
+    return found or compound_translations(w.text.lower())
+
+
+def _stems(t: Word) -> tuple[str, ...]:
+    return (t.stem, t.lemma_stem) if t.lemma_stem else (t.stem,)
 
 
 def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
@@ -283,7 +326,8 @@ def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bo
         translations = _translations(w)
         hit = False
         for j, t in enumerate(tgt):
-            if t.stem in translations or t.folded == w.folded or _alike(w.folded, t.folded):
+            if (t.stem in translations or (t.lemma_stem and t.lemma_stem in translations)
+                    or t.folded == w.folded or _alike(w.folded, t.folded)):
                 tgt_ok[j] = hit = True
         src_ok.append(hit)
     return tuple(src_ok), tuple(tgt_ok)
@@ -293,20 +337,21 @@ def _match_indexed(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool
     """_match_all_pairs through indexes: each distinct word is looked up once, so the work grows
     with the number of words, not with the product of the two sides' (a paragraph of a million
     characters, repeated words)."""
-    tgt_stems = {t.stem for t in tgt}
+    tgt_stems = {s for t in tgt for s in _stems(t)}
     cognates = _Cognates(t.folded for t in tgt)
     matched_stems: set[str] = set()
     known: dict[tuple[str, str, str], bool] = {}
     src_ok = []
     for w in src:
-        key = (w.stem, w.folded, w.text.lower())  # what _translations and _alike look at
+        key = (w.stem, w.lemma_stem, w.folded, w.text.lower())  # what _translations and _alike look at
         if key not in known:
             by_lexicon = _translations(w) & tgt_stems
             matched_stems |= by_lexicon
             by_spelling = cognates.match(w.folded)
             known[key] = bool(by_lexicon) or by_spelling
         src_ok.append(known[key])
-    return tuple(src_ok), tuple(t.stem in matched_stems or t.folded in cognates.matched for t in tgt)
+    return tuple(src_ok), tuple(any(s in matched_stems for s in _stems(t)) or t.folded in cognates.matched
+                                for t in tgt)
 
 
 @lru_cache(maxsize=100_000)
@@ -319,7 +364,7 @@ def compound_translations(word: str) -> frozenset[str]:
         return frozenset()
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
-        found = lex.get(stem(tail, "nb"))
+        found = lex.get(stem(tail, "nb")) or lex.get(lemma_stem(tail, "nb"))  # "kursen" -> "kurs"
         if not found:
             continue
         for first in (head, head[:-1] if head[-1:] in "se" else None):
