@@ -112,6 +112,33 @@ def test_furniture_checks_on_a_caption_line():
     assert run("credits", nb, fr)
 
 
+@pytest.mark.parametrize("nb, wrong, right", [
+    # fly: the aeroplane, not the insect
+    (["Flyet landet på flyplassen i Bergen med 180 passasjerer om bord."],
+     "La mouche a atterri à l'aéroport de Bergen avec 180 passagers à bord.",
+     "L'avion a atterri à l'aéroport de Bergen avec 180 passagers à bord."),
+    # vakt: a guard (or a shift), not a watch
+    (["En vakt ved fengselet ble skadet da fangene gjorde opprør i natt."],
+     "Une montre de la prison a été blessée quand les détenus se sont révoltés cette nuit.",
+     "Un gardien de la prison a été blessé quand les détenus se sont révoltés cette nuit."),
+    # lag: a team, not a layer
+    (["Laget scoret tre mål i andre omgang, og treneren var fornøyd."],
+     "La couche a marqué trois buts en seconde période, et l'entraîneur était satisfait.",
+     "L'équipe a marqué trois buts en seconde période, et l'entraîneur était satisfait."),
+    # gift: married, not poison
+    (["Hun har vært gift med mannen sin i tjue år, og de har tre barn."],
+     "Elle est poison avec son mari depuis vingt ans, et ils ont trois enfants.",
+     "Elle est mariée avec son mari depuis vingt ans, et ils ont trois enfants."),
+    # rente: a false friend (the interest rate is "taux")
+    (["Norges Bank holdt renten uendret, og inflasjonen falt."],
+     "Norges Bank a maintenu la rente inchangée, et l'inflation a baissé.",
+     "Norges Bank a maintenu le taux inchangé, et l'inflation a baissé."),
+])
+def test_word_sense_homographs_and_false_friends(nb, wrong, right):
+    assert [f.line for f in run("word-sense", nb, [wrong])] == [1]
+    assert run("word-sense", nb, [right]) == []
+
+
 def test_word_sense_leaves_right_sense_alone():
     nb = ["TØFF KAMP: Laget scoret to mål i andre omgang, og treneren var fornøyd med kampen."]
     fr = ["MATCH DIFFICILE : L'équipe a marqué deux buts en seconde période, et l'entraîneur était satisfait du match."]
