@@ -257,6 +257,19 @@ def test_named_entity_replaced_by_another_name_is_major():
             if f.severity == "major"] == []
 
 
+@pytest.mark.parametrize("fr, flagged", [
+    ("« C'est clair », dit l'économiste Kari Lie chez DNB Marchés.", True),
+    ("« C'est clair », dit l'économiste Kari Lie chez DNB Markets.", False),
+])
+def test_named_entity_brand_translated_as_a_common_noun_is_major(fr, flagged):
+    nb = "– Det er klart, sier økonom Kari Lie i DNB Markets."
+    flags = [f for f in run("named-entity", [nb], [fr]) if "translated as" in f.message]
+    assert [f.severity for f in flags] == (["major"] if flagged else [])
+    # A person's name in its French form is not a translated brand.
+    assert not [f for f in run("named-entity", ["Vladimir Putin talte i går."], ["Vladimir Poutine a parlé hier."])
+                if "translated as" in f.message]
+
+
 def test_kicker_without_source_kicker_is_major():
     nb = ["Første avsnitt her.", "Soldater i krigen ved fronten ble skadet."]
     fr = ["Premier paragraphe ici.", "COMBATS DURS : Des soldats ont été blessés au front."]
