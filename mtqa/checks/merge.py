@@ -5,14 +5,15 @@ Pure over flags (the pipeline calls `merge_flags` once, after the checks ran):
 - two checks on the same span of a line report one problem twice ("Se mer" as interface text and
   as an inconsistent rendering; a kicker flagged as a kicker and as a word sense): the most severe
   flag stays, the others become its evidence (`evidence["merged"]`);
-- flags of the same category whose spans overlap are one problem too (the kicker flag and the
-  word-sense flag on the kicker, both `style/kicker`);
+- flags of the same category whose spans overlap, one of them narrower than the segment, are one
+  problem too (the kicker flag and the word-sense flag on the kicker, both `style/kicker`);
 - a segment that must be deleted (a teaser, a credit, a hashtag line, an interface label: a
   boilerplate flag covering the whole segment) collects no style flags (kicker, quotation marks,
   grammar, terminology): they go into the boilerplate flag's evidence.
 
-Whole-segment flags of different categories (a changed number and a lost negation in the same
-sentence) are different problems and stay apart.
+Whole-segment flags stay apart: of different categories they are different problems (a changed
+number and a lost negation), of one category they are different measures of it (coverage and
+back-translation both finding a meaning change), each with its own evidence.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def _same_problem(a: Flag, b: Flag) -> bool:
         return False
     if _span(a) == _span(b) and not (_whole(a) and _whole(b)):
         return True  # one narrow span reported by two checks
-    if a.category == b.category and _overlap(a, b):
-        return True
+    if a.category == b.category and _overlap(a, b) and not (_whole(a) and _whole(b)):
+        return True  # a narrow flag inside a wider one of the same category (kicker / word sense on it)
     deleted, other = (a, b) if a.category == BOILERPLATE else (b, a)
     return (deleted.category == BOILERPLATE and _whole(deleted) and other.category in STYLE_CATEGORIES
             and _span(deleted)[0] <= _span(other)[0] and _span(other)[1] <= _span(deleted)[1])
@@ -58,7 +59,7 @@ def _rank(f: Flag) -> tuple:
 
 def _summary(f: Flag) -> dict:
     return {"check": f.check, "category": f.category, "severity": f.severity, "message": f.message,
-            "span": list(f.span) if f.span else None}
+            "span": list(f.span) if f.span else None, "evidence": f.evidence}
 
 
 def merge_flags(flags: list[Flag]) -> list[Flag]:
