@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from mtqa.checks import Check, CheckInput
+from mtqa.checks.merge import merge_flags
 from mtqa.config import Config, apply_config
 from mtqa.core.document import NON_CONTENT_KINDS, Article, Bead, Document, Segment
 from mtqa.core.flags import UNTRANSLATED, Flag, sort_flags
@@ -230,6 +231,7 @@ class Pipeline:
                 continue
             flags.extend(check.run(data))
             run.append(check.name)
+        flags = merge_flags(flags)  # one flag per problem
         if result.bilingual is not None:
             flags = self._bilingual_flags(p, flags)
         result = replace(result, flags=sort_flags(flags), checks_run=run, checks_skipped=skipped,

@@ -1,5 +1,7 @@
 """Count lines flagged per translator-grade check (issue 15) in mtqa check -f json reports: python scripts/translator_fp.py REPORT.json..."""
-import json, sys, collections
+import json
+import sys
+import collections
 NEW = ["placeholders", "urls-handles", "punctuation", "spacing", "capitals", "target-consistency", "rules"]
 for path in sys.argv[1:]:
     d = json.load(open(path))

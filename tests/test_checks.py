@@ -112,6 +112,33 @@ def test_furniture_checks_on_a_caption_line():
     assert run("credits", nb, fr)
 
 
+@pytest.mark.parametrize("nb, wrong, right", [
+    # fly: the aeroplane, not the insect
+    (["Flyet landet på flyplassen i Bergen med 180 passasjerer om bord."],
+     "La mouche a atterri à l'aéroport de Bergen avec 180 passagers à bord.",
+     "L'avion a atterri à l'aéroport de Bergen avec 180 passagers à bord."),
+    # vakt: a guard (or a shift), not a watch
+    (["En vakt ved fengselet ble skadet da fangene gjorde opprør i natt."],
+     "Une montre de la prison a été blessée quand les détenus se sont révoltés cette nuit.",
+     "Un gardien de la prison a été blessé quand les détenus se sont révoltés cette nuit."),
+    # lag: a team, not a layer
+    (["Laget scoret tre mål i andre omgang, og treneren var fornøyd."],
+     "La couche a marqué trois buts en seconde période, et l'entraîneur était satisfait.",
+     "L'équipe a marqué trois buts en seconde période, et l'entraîneur était satisfait."),
+    # gift: married, not poison
+    (["Hun har vært gift med mannen sin i tjue år, og de har tre barn."],
+     "Elle est poison avec son mari depuis vingt ans, et ils ont trois enfants.",
+     "Elle est mariée avec son mari depuis vingt ans, et ils ont trois enfants."),
+    # rente: a false friend (the interest rate is "taux")
+    (["Norges Bank holdt renten uendret, og inflasjonen falt."],
+     "Norges Bank a maintenu la rente inchangée, et l'inflation a baissé.",
+     "Norges Bank a maintenu le taux inchangé, et l'inflation a baissé."),
+])
+def test_word_sense_homographs_and_false_friends(nb, wrong, right):
+    assert [f.line for f in run("word-sense", nb, [wrong])] == [1]
+    assert run("word-sense", nb, [right]) == []
+
+
 def test_word_sense_leaves_right_sense_alone():
     nb = ["TØFF KAMP: Laget scoret to mål i andre omgang, og treneren var fornøyd med kampen."]
     fr = ["MATCH DIFFICILE : L'équipe a marqué deux buts en seconde période, et l'entraîneur était satisfait du match."]
@@ -177,11 +204,47 @@ def test_negation_lost_or_added():
     assert run("negation", ["Det var ingen i leiligheten."], ["Personne n'était dans l'appartement."]) == []
 
 
+@pytest.mark.parametrize("nb, fr", [
+    ("Bankene vil nok kutte rentene raskt.", "Les banques baisseront sans doute rapidement leurs taux."),
+    ("Prisene, uten energi, steg med 3 prosent.", "Les prix, hors énergie, ont augmenté de 3 %."),
+    ("Tusen hjem var uten strøm i går.", "Mille foyers étaient privés d'électricité hier."),
+    ("Alle kom, unntatt ordføreren.", "Tout le monde est venu, sauf le maire."),
+    ("Prisene stiger stadig.", "Les prix augmentent sans cesse."),
+])
+def test_negation_fixed_phrases_and_privative_prepositions_are_not_polarity_flips(nb, fr):
+    assert run("negation", [nb], [fr]) == []
+
+
+def test_negation_a_lost_privative_is_still_caught():
+    assert [f.line for f in run("negation", ["Tusen hjem var uten strøm."], ["Mille foyers avaient de l'électricité."])] == [1]
+    assert [f.line for f in run("negation", ["Bankene vil ikke kutte."], ["Les banques baisseront sans doute."])] == [1]
+
+
 def test_numbers_accept_unit_conversions():
     nb = ["Stormen var rundt 3 000 kilometer fra Miami, med vind på 40 miles i timen."]
     fr = ["La tempête était à environ 3 900 km de Miami, avec des vents de 64 km/h."]
     assert run("numbers", ["Det var 90 grader Fahrenheit."], ["Il faisait 32 °C."]) == []
     assert [f.evidence["missing"] for f in run("numbers", nb, fr)] == [["3000"]]
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("Båten lå omtrent 70 km fra kysten.", "Le bateau était à environ 76 km de la côte."),
+    ("Tårnet er 25 meter høyt.", "La tour mesure 250 mètres de haut."),
+    ("Brua er 300 fot lang.", "Le pont mesure 330 pieds de long."),
+    ("Det var 30 grader i Oslo i går.", "Il faisait 33 degrés à Oslo hier."),
+])
+def test_numbers_a_changed_value_under_the_same_unit_is_no_conversion(nb, fr):
+    flags = run("numbers", [nb], [fr])
+    assert [f.severity for f in flags] == ["major"]
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("Båten lå omtrent 70 km fra kysten.", "Le bateau était à environ 43 miles de la côte."),
+    ("Brua er 300 fot lang.", "Le pont mesure 91 mètres de long."),
+    ("Det var 86 grader Fahrenheit i Texas.", "Il faisait 30 °C au Texas."),
+])
+def test_numbers_a_changed_unit_is_a_conversion(nb, fr):
+    assert run("numbers", [nb], [fr]) == []
 
 
 def test_named_entity_replaced_by_another_name_is_major():
@@ -192,6 +255,19 @@ def test_named_entity_replaced_by_another_name_is_major():
     # A French capitalised noun for a source name is a translation, not a replacement.
     assert [f.severity for f in run("named-entity", ["Gud skapte verden."], ["Dieu a créé le monde."])
             if f.severity == "major"] == []
+
+
+@pytest.mark.parametrize("fr, flagged", [
+    ("« C'est clair », dit l'économiste Kari Lie chez DNB Marchés.", True),
+    ("« C'est clair », dit l'économiste Kari Lie chez DNB Markets.", False),
+])
+def test_named_entity_brand_translated_as_a_common_noun_is_major(fr, flagged):
+    nb = "– Det er klart, sier økonom Kari Lie i DNB Markets."
+    flags = [f for f in run("named-entity", [nb], [fr]) if "translated as" in f.message]
+    assert [f.severity for f in flags] == (["major"] if flagged else [])
+    # A person's name in its French form is not a translated brand.
+    assert not [f for f in run("named-entity", ["Vladimir Putin talte i går."], ["Vladimir Poutine a parlé hier."])
+                if "translated as" in f.message]
 
 
 def test_kicker_without_source_kicker_is_major():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner

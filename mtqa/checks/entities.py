@@ -292,6 +292,32 @@ def _must_keep(seg: Segment, start: int, name: str) -> bool:
     return bool(before) and before[-1].lower().strip(",.:;«»\"").endswith(ORGANISATION_CUES)
 
 
+# Two capitalised words in a row in Norwegian (which does not capitalise common nouns): a
+# multi-word name ("DNB Markets", "Kongsberg Gruppen").
+_NAME_PAIR = re.compile(r"(?<![\w-])([A-ZÆØÅ][\w&]*(?:-[\w]+)?)\s+([A-ZÆØÅ][\w]+)(?![\w-])")
+
+
+def translated_name_parts(source_text: str, segments) -> list[tuple[Segment, str, str, str, int]]:
+    """Multi-word names whose first word the translation keeps while it puts a French common noun
+    in place of the next ("DNB Markets" -> "DNB Marchés"): a brand or organisation translated.
+    (segment, kept word, source word, French word, offset of the French word in the segment)."""
+    source_folded = _fold(source_text)
+    out = []
+    for m in _NAME_PAIR.finditer(source_text):
+        kept, part = m.group(1), m.group(2)
+        if len(kept) < 2 or len(part) < 3:
+            continue
+        for seg in segments:
+            for t in re.finditer(rf"(?<![\w-]){re.escape(kept)}\s+([A-ZÀ-Ý][\w]+)(?![\w-])", seg.text):
+                word = t.group(1)
+                if (_fold(word) == _fold(part) or _fold(word) in source_folded.split()
+                        or difflib.SequenceMatcher(None, _fold(part), _fold(word)).ratio() >= NEAR_MISS
+                        or not french_word(word) or rendered(part, seg.text, _fold(seg.text))):
+                    continue
+                out.append((seg, kept, part, word, t.start(1)))
+    return out
+
+
 class NamedEntityCheck(Check):
     """Names of people, places and organisations altered or translated ("Mediazona" -> "Médiazone",
     "Telegram" -> "Télégramme"). Exonyms (Russland -> Russie) and transliterations (Putin -> Poutine)
@@ -321,6 +347,13 @@ class NamedEntityCheck(Check):
             target = pair.target_text
             target_folded = _fold(target)
             seen: set[str] = set()
+            for seg, kept, part, word, at in translated_name_parts(pair.source_text, pair.target):
+                seen.add(part)
+                yield self.flag(seg, f"name '{kept} {part}' translated as '{kept} {word}': names of organisations, "
+                                     f"outlets and brands are not translated", source_text=pair.source_text,
+                                severity=self.options.severity,
+                                evidence={"source_name": f"{kept} {part}", "target_word": word, "organisation": True},
+                                span=(seg.start + at, seg.start + at + len(word)))
             for src_seg in pair.source:
                 # Credits are "Label: Name": the name follows a colon and counts.
                 names = find_names(src_seg.text, include_initial=src_seg.kind == CREDIT)

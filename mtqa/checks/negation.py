@@ -19,8 +19,34 @@ _FR_NEGATION = re.compile(
     re.IGNORECASE)
 
 
+# Fixed phrases built on a negator that do not negate: "sans doute" (probably), "sans cesse"
+# (constantly), "non sans" (not without = with), "sans aucun doute" (certainly).
+_FR_NOT_NEGATION = re.compile(r"\b(?:non\s+sans|sans\s+(?:aucun\s+)?doute|sans\s+cesse|sans\s+arrêt)\b",
+                              re.IGNORECASE)
+# "uten" / "unntatt" (without, except) are prepositions that French often renders without a negator:
+# "uten strøm" = "privés d'électricité", "uten energi" = "hors énergie", "unntatt" = "sauf".
+_NB_PRIVATIVE = {"uten", "unntatt"}
+_FR_PRIVATIVE = re.compile(
+    r"\b(?:hors|sauf|excepté(?:e?s?)|à\s+l['’]exception|privée?s?\s+d|dépourvue?s?\s+d|démunie?s?\s+d"
+    r"|faute\s+d|en\s+l['’]absence|à\s+part|exempte?s?\s+d|dénuée?s?\s+d|manqu\w*\s+d)",
+    re.IGNORECASE)
+
+
 def negations(text: str, pattern: re.Pattern) -> list[str]:
+    if pattern is _FR_NEGATION:
+        text = _FR_NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), text)
     return [m.group(0) for m in pattern.finditer(text)]
+
+
+def polarity_differs(source: str, target: str) -> tuple[list[str], list[str]] | None:
+    """The negators of each side when the polarity differs, else None."""
+    src = negations(source, _NB_NEGATION)
+    tgt = negations(target, _FR_NEGATION)
+    if bool(src) == bool(tgt):
+        return None
+    if src and all(w.lower() in _NB_PRIVATIVE for w in src) and _FR_PRIVATIVE.search(target):
+        return None
+    return src, tgt
 
 
 class NegationCheck(Check):
@@ -39,10 +65,10 @@ class NegationCheck(Check):
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
-            src = negations(pair.source_text, _NB_NEGATION)
-            tgt = negations(pair.target_text, _FR_NEGATION)
-            if bool(src) == bool(tgt):
+            differs = polarity_differs(pair.source_text, pair.target_text)
+            if differs is None:
                 continue
+            src, tgt = differs
             seg = pair.target[0]
             if src:
                 message = f"the source is negated ({', '.join(src)}) but the translation is not"

@@ -190,6 +190,52 @@ def has_unit(text: str, value: str) -> bool:
     return any(n.value == value and _UNIT_RE.match(text[n.end:n.end + 24]) for n in find_numbers(text))
 
 
+# The unit after a number, in either language, as one canonical name: a conversion changes it
+# ("40 miles" -> "64 km"), a changed value under the same unit ("70 km" -> "76 km") is no conversion.
+_CANONICAL_UNITS = (
+    ("km/h", r"km/[th]|kilometer/time|kilometer i timen|kilomètres?/heure|kilomètres? à l'heure|kilomètres? par heure"),
+    ("mph", r"mph|miles?/(?:heure|time|h)\b|miles? (?:i timen|à l'heure|par heure)|mil i timen"),
+    ("nmi", r"nautiske mil|milles? nautiques?"),
+    ("mile", r"engelske mil|amerikanske mil|miles?\b|milles?\b|mil\b"),
+    ("km", r"km\b|kilomet(?:er|re)\w*|kilomètres?"),
+    ("cm", r"cm\b|centimet(?:er|re)\w*|centimètres?"),
+    ("m", r"m\b|met(?:er|re)\w*|mètres?"),
+    ("ft", r"fot\b|feet|ft\b|pieds?"),
+    ("in", r"tommer|tomme\b|pouces?|inch(?:es)?"),
+    ("yd", r"yards?"),
+    ("lb", r"pund|livres?|pounds?|lbs?\b"),
+    ("kg", r"kg\b|kilo(?:gram(?:me)?s?|s)?\b"),
+    ("gal", r"gallons?"),
+    ("l", r"liter|litres?|l\b"),
+    ("kn", r"knop|nœuds?"),
+    ("°F", r"°\s?F\b|(?:grader|degrés)\s+(?:fahrenheit|F\b)|\(F\)|F\b"),
+    ("°C", r"°\s?C\b|(?:grader|degrés)\s+(?:celsius|C\b)|\(C\)|C\b"),
+    ("deg", r"grader|degrés"),
+)
+# "8,7 millioner liter", "2,3 millions de gallons": the scale word belongs to the number.
+_SCALE = r"(?:(?:millioner|millions?|milliarder|milliards?|mill\.|mrd\.|tusen|mille|milliers?)\s+(?:d['’]|de\s+)?)?"
+_CANONICAL_RE = re.compile(r"^\s*-?\s*(?:de\s+|d['’])?" + _SCALE + "(?:" + "|".join(
+    f"(?P<u{i}>{pattern})" for i, (_, pattern) in enumerate(_CANONICAL_UNITS)) + ")", re.IGNORECASE)
+
+
+def units_of(text: str, value: str) -> set[str]:
+    """The canonical units written after the numbers of this value in `text`."""
+    out = set()
+    for n in find_numbers(text):
+        if n.value != value:
+            continue
+        m = _CANONICAL_RE.match(text[n.end:n.end + 32])
+        if m:
+            out.add(_CANONICAL_UNITS[int(m.lastgroup[1:])][0])
+    return out
+
+
+def unit_changes(value: str, text: str, other: str, other_text: str) -> bool:
+    """Is `value` in `text` written with another unit than `other` in `other_text`?"""
+    mine, theirs = units_of(text, value), units_of(other_text, other)
+    return any(a != b for a in mine for b in theirs)
+
+
 def converted(a: str, b: str, tolerance: float = 0.06) -> bool:
     """Is `b` a unit conversion of `a` (rounded, within `tolerance`)?"""
     x, y = _as_float(a), _as_float(b)
@@ -257,10 +303,13 @@ class NumberCheck(Check):
             missing = [v for v in missing if v not in grouped]
             extra = [v for v in extra if v not in {g.replace(".", "") for g in grouped}]
             # Conversions pair a missing number with an extra one (or with one the other side already has).
+            # The unit must change: "70 km" -> "76 km" is a changed number, not a conversion.
             pairs_with = [w for w in list(tgt_bag) + extra if has_unit(tgt, w)]
-            missing = [v for v in missing if not (has_unit(src, v) and any(converted(v, w) for w in pairs_with))]
+            missing = [v for v in missing if not (has_unit(src, v) and any(
+                converted(v, w) and unit_changes(v, src, w, tgt) for w in pairs_with))]
             src_units = [w for w in src_bag if has_unit(src, w)]
-            extra = [v for v in extra if not (has_unit(tgt, v) and any(converted(w, v) for w in src_units))]
+            extra = [v for v in extra if not (has_unit(tgt, v) and any(
+                converted(w, v) and unit_changes(w, src, v, tgt) for w in src_units))]
             if not missing and not extra:
                 continue
             seg = next((s for s in pair.target if any(

@@ -71,6 +71,36 @@ def stem(word: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _lemmatizer():
+    try:
+        import simplemma
+    except ImportError:  # optional: without it, Snowball stems alone
+        return None
+    return simplemma.lemmatize
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    """The dictionary form of a word (simplemma: "gikk" -> "gå", "kursen" -> "kurs", "yeux" ->
+    "œil"), lower-cased; the word itself when simplemma is not installed or does not know it."""
+    lemmatize = _lemmatizer()
+    low = word.lower()
+    if lemmatize is None:
+        return low
+    try:
+        return lemmatize(low, lang=lang).lower()
+    except (ValueError, KeyError):
+        return low
+
+
+@lru_cache(maxsize=200_000)
+def lemma_stem(word: str, lang: str) -> str:
+    """The stem of the word's lemma: the lexicon is keyed by the stems of dictionary forms, so an
+    inflected or irregular form ("kursen", "gikk", "fut") is looked up through its lemma first."""
+    return stem(lemma(word, lang), lang)
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> dict[str, frozenset[str]]:
     """nb stem -> French stems it translates to: the FreeDict pivot lexicon plus a short
     hand-written list of frequent words the pivots miss (irregular forms, numerals, adverbs)."""
@@ -97,6 +127,7 @@ class Word:
     end: int
     stem: str
     folded: str
+    lemma_stem: str = ""  # the stem of its lemma ("" when it is the stem itself)
 
 
 # Longer "words" are runs of letters without spaces or hyphen chains, not words (the longest
@@ -115,15 +146,16 @@ def content_words(text: str, lang: str) -> list[Word]:
             continue
         known = _content_word(w, lang)
         if known is not None:
-            off, word, word_stem, folded = known
-            out.append(Word(word, m.start() + off, m.end(), word_stem, folded))
+            off, word, word_stem, folded, by_lemma = known
+            out.append(Word(word, m.start() + off, m.end(), word_stem, folded, by_lemma))
     return out
 
 
 @lru_cache(maxsize=200_000)
-def _content_word(w: str, lang: str) -> tuple[int, str, str, str] | None:
+def _content_word(w: str, lang: str) -> tuple[int, str, str, str, str] | None:
     """What content_words keeps of one matched word (offset of the elided start, the word, its
-    stem, its folded form), or None for a function word; cached per distinct word."""
+    stem, its folded form, the stem of its lemma when it differs), or None for a function word;
+    cached per distinct word."""
     off = 0
     if lang == "fr":  # elision: "l'université" -> "université", "qu'il" -> "il"
         elided = _ELISION.match(w)
@@ -133,7 +165,10 @@ def _content_word(w: str, lang: str) -> tuple[int, str, str, str] | None:
     low = w.lower()
     if low in STOPWORDS[lang] or (len(w) < 2 and not w.isdigit()):
         return None
-    return off, w, w if _NUMBER.search(w) else stem(low, lang), fold(w)
+    if _NUMBER.search(w):
+        return off, w, w, fold(w), ""
+    word_stem, by_lemma = stem(low, lang), lemma_stem(low, lang)
+    return off, w, word_stem, fold(w), by_lemma if by_lemma != word_stem else ""
 
 
 @lru_cache(maxsize=200_000)
@@ -297,7 +332,15 @@ def coverage(source: str, target: str) -> Coverage:
 
 
 def _translations(w: Word) -> frozenset[str]:
-    return lexicon().get(w.stem) or compound_translations(w.text.lower())
+    lex = lexicon()
+    found = lex.get(w.stem, frozenset())
+    if w.lemma_stem:
+        found = found | lex.get(w.lemma_stem, frozenset())
+    return found or compound_translations(w.text.lower())
+
+
+def _stems(t: Word) -> tuple[str, ...]:
+    return (t.stem, t.lemma_stem) if t.lemma_stem else (t.stem,)
 
 
 def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
@@ -308,16 +351,19 @@ def _match_all_pairs(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bo
     hyphen-free match does, _alike_key) or holding a hyphen (compared part by part)."""
     tgt_ok = [False] * len(tgt)
     by_stem: dict[str, list[int]] = {}
+    by_lemma: dict[str, list[int]] = {}
     by_key: dict[str | None, list[int]] = {}
     for j, t in enumerate(tgt):
         by_stem.setdefault(t.stem, []).append(j)
+        if t.lemma_stem:
+            by_lemma.setdefault(t.lemma_stem, []).append(j)
         by_key.setdefault(_alike_key(t.folded), []).append(j)
     hyphenated = by_key.get(None, [])
     src_ok = []
     for w in src:
         hit = False
-        for s in _translations(w) & by_stem.keys():
-            for j in by_stem[s]:
+        for s in _translations(w) & (by_stem.keys() | by_lemma.keys()):
+            for j in [*by_stem.get(s, ()), *by_lemma.get(s, ())]:
                 tgt_ok[j] = hit = True
         key = _alike_key(w.folded)
         candidates = range(len(tgt)) if key is None else by_key.get(key, []) + hyphenated
@@ -333,20 +379,21 @@ def _match_indexed(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool
     """_match_all_pairs through indexes: each distinct word is looked up once, so the work grows
     with the number of words, not with the product of the two sides' (a paragraph of a million
     characters, repeated words)."""
-    tgt_stems = {t.stem for t in tgt}
+    tgt_stems = {s for t in tgt for s in _stems(t)}
     cognates = _Cognates(t.folded for t in tgt)
     matched_stems: set[str] = set()
     known: dict[tuple[str, str, str], bool] = {}
     src_ok = []
     for w in src:
-        key = (w.stem, w.folded, w.text.lower())  # what _translations and _alike look at
+        key = (w.stem, w.lemma_stem, w.folded, w.text.lower())  # what _translations and _alike look at
         if key not in known:
             by_lexicon = _translations(w) & tgt_stems
             matched_stems |= by_lexicon
             by_spelling = cognates.match(w.folded)
             known[key] = bool(by_lexicon) or by_spelling
         src_ok.append(known[key])
-    return tuple(src_ok), tuple(t.stem in matched_stems or t.folded in cognates.matched for t in tgt)
+    return tuple(src_ok), tuple(any(s in matched_stems for s in _stems(t)) or t.folded in cognates.matched
+                                for t in tgt)
 
 
 @lru_cache(maxsize=100_000)
@@ -359,7 +406,7 @@ def compound_translations(word: str) -> frozenset[str]:
         return frozenset()
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
-        found = lex.get(stem(tail, "nb"))
+        found = lex.get(stem(tail, "nb")) or lex.get(lemma_stem(tail, "nb"))  # "kursen" -> "kurs"
         if not found:
             continue
         for first in (head, head[:-1] if head[-1:] in "se" else None):
