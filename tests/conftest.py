@@ -15,6 +15,29 @@ SHARED = REPO.parent / "shared"
 FLORES = SHARED / "data" / "flores200-dev"
 
 
+def mtqa_process(*args, cwd=REPO, env_extra=None, timeout=600):
+    """`mtqa ARGS` as users run it: a fresh process (`python -m mtqa`), its output captured; the
+    environment without MTQA_DEBUG and MTQA_MODEL, plus `env_extra`. `timeout` only stops a hang
+    from blocking the suite."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+def mtqa_main(capsys, *args) -> tuple[int, str, str]:
+    """`mtqa ARGS` in this process (faster; pytest's capsys captures): (exit status, stdout, stderr)."""
+    from mtqa.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return exc.value.code, captured.out, captured.err
+
+
 @pytest.fixture
 def flores() -> Path:
     if not (FLORES / "nb.txt").exists():

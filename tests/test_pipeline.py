@@ -9,17 +9,11 @@ import shutil
 import pytest
 
 import mtqa
-from conftest import CORPORA, SEED_FR, SEED_NB
-from mtqa.cli import main
+from conftest import CORPORA, SEED_FR, SEED_NB, mtqa_main
 from test_bilingual import FIXTURES
 
 
-def run(capsys, *args):
-    """`mtqa ARGS` in this process: (exit status, stdout, stderr)."""
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return exc.value.code, captured.out, captured.err
+run = mtqa_main  # `mtqa ARGS` in this process: (exit status, stdout, stderr)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mtqa.source.align import DEFAULT_WEIGHTS, Bead, align, bead_f1
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 FLORES = ROOT.parent / "shared/data/flores200-dev"
 
 # A short news article and its French translation, one sentence per line.

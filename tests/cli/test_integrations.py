@@ -125,7 +125,7 @@ def test_the_action_is_a_composite_action_that_installs_mtqa_from_its_own_path_a
 
 def _sarif_results(folder: Path) -> dict[str, int]:
     schema = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    # Built directly, as tests/test_ci_formats.py does (jsonschema.validate would meta-check the schema first).
+    # Built directly, as tests/report/test_ci_formats.py does (jsonschema.validate would meta-check the schema first).
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     found: dict[str, int] = {}
     for path in sorted(folder.glob("*.sarif")):

@@ -13,8 +13,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from conftest import REPO
-from mtqa.cli import main
+from conftest import REPO, mtqa_main
 from mtqa.readers import read_bilingual, to_documents
 from mtqa.report.xliff_report import strip_mtqa_notes
 
@@ -168,12 +167,7 @@ def write(tmp_path, name: str, text: str | bytes):
     return path
 
 
-def run(capsys, *args):
-    """`mtqa ARGS` in this process: (exit status, stdout, stderr)."""
-    with pytest.raises(SystemExit) as exc:
-        main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return exc.value.code, captured.out, captured.err
+run = mtqa_main  # `mtqa ARGS` in this process: (exit status, stdout, stderr)
 
 
 @pytest.fixture(autouse=True)

@@ -26,17 +26,12 @@ from pathlib import Path
 import pytest
 
 import conftest
-from conftest import CORPORA, REPO, SEED_FR, SEED_NB
+from conftest import CORPORA, REPO, SEED_FR, SEED_NB, mtqa_process
 
 from mtqa.core.document import Document
 
 
-def mtqa(*args, cwd=REPO, env_extra=None, timeout=600):
-    """The command line as users run it. `timeout` only stops a hang from blocking the suite."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+mtqa = mtqa_process  # the command line as users run it
 
 
 def assert_one_line_error(proc, *needles):

@@ -1,21 +1,16 @@
 """The command line as users and CI jobs meet it: reports, exit statuses, one-line errors."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import CORPORA, REPO, SEED_FR, SEED_NB
+from conftest import CORPORA, REPO, SEED_FR, SEED_NB, mtqa_process
 
 
 def mtqa(*args, cwd=REPO):
-    env = {k: v for k, v in os.environ.items() if k != "MTQA_DEBUG"}
-    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    return mtqa_process(*args, cwd=cwd, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPORA
+from conftest import CORPORA, mtqa_process
 
 from mtqa.batch import (ArticleOutcome, BatchItem, exit_status, output_collisions, parse_manifest_csv,
                         rank_outcomes, report_names)
@@ -26,9 +26,7 @@ STEMS = ("dagbladet-russland-nekter", "e24-rentemote-krone", "nrk-droneangrep-ky
 
 def mtqa(*args, cwd):
     """Run the CLI as users do; cwd is a temporary folder, so no mtqa.toml of the repository applies."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
-    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=300)
+    return mtqa_process(*args, cwd=cwd, timeout=300)
 
 
 @pytest.fixture

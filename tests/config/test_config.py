@@ -14,10 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import REPO
+from conftest import REPO, mtqa_main
 from mtqa.checks import REGISTRY, Check, build_checks
 from mtqa.checks.length import LengthCheck
-from mtqa.cli import main
 from mtqa.checks.options import settings_of
 from mtqa.config import Config, apply_config, default_config_text, find_config, load_config, parse_config
 from mtqa.core.document import Document
@@ -53,12 +52,7 @@ def write(path: Path, text: str | list[str]) -> Path:
     return path
 
 
-def cli(capsys, *args) -> tuple[int, str, str]:
-    """Run `mtqa ARGS` in this process: (exit status, stdout, stderr)."""
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
+cli = mtqa_main  # `mtqa ARGS` in this process: (exit status, stdout, stderr)
 
 
 def json_report(capsys, *args) -> tuple[int, dict]:

@@ -9,7 +9,7 @@ import pytest
 from mtqa.text import langid
 from mtqa.text.langid import LanguageGuess, guess_language, norwegian_share, norwegian_spans
 
-FLORES = Path(__file__).resolve().parents[1].parent / "shared/data/flores200-dev"
+FLORES = Path(__file__).resolve().parents[2].parent / "shared/data/flores200-dev"
 
 FR_SENTENCE = ("L’armée russe a subi de lourdes pertes sur la ligne de front en Ukraine "
                "et a donc accru la nécessité de recruter davantage de soldats.")

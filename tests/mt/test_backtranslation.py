@@ -1,9 +1,6 @@
 """mtqa check with a (tiny, test-built) CTranslate2 model: back-translations in the report, cache, failures."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -12,14 +9,11 @@ from mtqa.core.document import Document
 from mtqa.pipeline import check_article
 from mtqa.text.segment import segment_document
 
-from conftest import REPO, SEED_FR, SEED_NB
+from conftest import REPO, SEED_FR, SEED_NB, mtqa_process
 
 
 def mtqa(*args, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("MTQA_DEBUG", "MTQA_MODEL")}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "mtqa", *map(str, args)], capture_output=True, text=True,
-                          cwd=REPO, env=env, timeout=300)
+    return mtqa_process(*args, env_extra=env_extra, timeout=300)
 
 
 def test_check_with_model_back_translates_every_segment_and_caches(tiny_model, tmp_path):  # noqa: F811 (fixture)
