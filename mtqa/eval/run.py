@@ -62,13 +62,24 @@ def _resolve_checks(checks, jobs: int | None = None):
     return checks
 
 
+def _line_quality(result) -> dict[int, list[float]]:
+    """Line -> the quality scores (mtqa.checks.quality) of its segments."""
+    out: dict[int, list[float]] = {}
+    for seg in result.target_segments:
+        q = result.segment_data.get(seg.index, {}).get("quality")
+        if q is not None:
+            out.setdefault(seg.line, []).append(q["score"])
+    return out
+
+
 def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jobs: int | None, translator=None,
-                   reuse: bool = True, line_aligned: bool = False):
+                   reuse: bool = True, line_aligned: bool = False, quality: bool = False):
     """Check each (name, sources, targets) as one nb/fr article pair through mtqa.pipeline, as
     `mtqa check` does. With `reuse` the documents go through the pipeline together
     (Pipeline.check_many): checks with work across documents (Grammalecte, asked once about each
     distinct French segment, in `jobs` background processes while the other checks run) do it
-    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each."""
+    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each,
+    and with `quality` the line -> segment quality scores as a fifth item."""
     from mtqa.core.document import Article, Document
     from mtqa.pipeline import Pipeline
 
@@ -78,4 +89,5 @@ def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jo
     t0 = time.perf_counter()
     results = pipeline.check_many(articles) if reuse else [pipeline.check(a) for a in articles]
     seconds = (time.perf_counter() - t0) / max(1, len(articles))
-    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds) for r in results]
+    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds)
+            + ((_line_quality(r),) if quality else ()) for r in results]
