@@ -298,8 +298,48 @@ def main() -> None:
     {"features": cmd_features, "measure": cmd_measure, "fit": cmd_fit, "swap": cmd_swap}[args.command](args)
 
 
-def cmd_swap(args) -> None:  # filled in below
-    raise SystemExit("not yet")
+def auc(pos, neg) -> float:
+    """P(score of a faithful line > score of a swapped one), ties half."""
+    from scipy.stats import mannwhitneyu
+
+    return float(mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg)))
+
+
+def cmd_swap(args) -> None:
+    """Faithful lines (fr.txt with its nb line) against swapped ones (another line's French, with
+    that French's back-translation): how well the score separates them, model-free, with the
+    embedding cosine, and with back-translation chrF (each shared bt-fr-nb/ system). The
+    combinations are a logistic regression of score + extra feature fitted on even lines, measured
+    on odd lines."""
+    cache = Path(args.cache)
+    model = Q.load_model()
+    v = Q.variant_for(Q.BASE_FEATURES, model)
+    faithful = json.loads((cache / "human.json").read_text())
+    swapped = json.loads((cache / "swapped.json").read_text())
+    sf = np.array([Q.score(r, v)[0] for r in faithful])
+    ss = np.array([Q.score(r, v)[0] for r in swapped])
+    odd = np.array([r["line"] % 2 == 1 for r in faithful])
+    print(f"model-free score: AUC faithful > swapped {auc(sf[odd], ss[odd]):.3f} (odd lines); "
+          f"swapped lines at major {np.mean(ss < v['major_below']):.3f}, faithful at major {np.mean(sf < v['major_below']):.3f}")
+    extras = {}
+    if (cache / "emb-human.json").exists() and (cache / "emb-swapped.json").exists():
+        extras["embedding cosine"] = (np.array(json.loads((cache / "emb-human.json").read_text())),
+                                      np.array(json.loads((cache / "emb-swapped.json").read_text())))
+    for p in sorted(cache.glob("bt-*.json")):
+        d = json.loads(p.read_text())
+        extras[f"bt chrF ({p.stem[3:]})"] = (np.array(d["faithful"]), np.array(d["swapped"]))
+    from sklearn.linear_model import LogisticRegression
+
+    for name, (ef, es) in extras.items():
+        print(f"{name} alone: AUC {auc(ef[odd], es[odd]):.3f}")
+        X = np.r_[np.c_[sf, ef], np.c_[ss, es]]
+        y = np.r_[np.ones(len(sf)), np.zeros(len(ss))]
+        train = np.r_[~odd, ~odd]
+        mu, sd = X[train].mean(0), X[train].std(0)
+        m = LogisticRegression().fit((X[train] - mu) / sd, y[train])
+        p = m.decision_function((X - mu) / sd)
+        n = len(sf)
+        print(f"score + {name}: AUC {auc(p[:n][odd], p[n:][odd]):.3f} (weights {m.coef_[0].round(2).tolist()})")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ thresholds is flagged, with the features that pulled it down as evidence.
 
 from __future__ import annotations
 
-from mtqa.checks.base import Check, CheckInput
+from mtqa.checks.base import AlignedPair, Check, CheckInput
 from mtqa.core.document import HASHTAGS, UI
 from mtqa.core.flags import GARBLED, MISTRANSLATION
 
@@ -45,11 +45,8 @@ class QualityCheck(Check):
         from mtqa.mt.roundtrip import sentence_chrf
         from mtqa.text import quality as Q
 
-        todo = []
-        for k, pair in enumerate(data.pairs):
-            if not pair.source or not pair.target or any(s.kind in (HASHTAGS, UI) for s in pair.target):
-                continue
-            todo.append((k, pair))
+        todo = [(k, pair) for k, pair in _with_orphans(data.pairs)
+                if pair.source and pair.target and not any(s.kind in (HASHTAGS, UI) for s in pair.target)]
         if not todo:
             return []
         cosines = None
@@ -102,3 +99,21 @@ class QualityCheck(Check):
                             evidence={"score": s, "model": quality["model"], "major_below": major,
                                       "minor_below": minor, "features": quality["features"],
                                       "contributions": quality["contributions"], **words})
+
+
+def _with_orphans(pairs: list[AlignedPair]) -> list[tuple[int, AlignedPair]]:
+    """(bead index, pair) with each source sentence the aligner left without a translation (a 1-0
+    bead) joined to the neighbouring translated pair of the same source paragraph: the
+    translation of that paragraph dropped it, and its score should say so (an omission inside a
+    line is seen the same way whether the lines are paired or aligned)."""
+    out = [[k, p.source, p.target] for k, p in enumerate(pairs)]
+    for i, (k, src, tgt) in enumerate(out):
+        if tgt or not src:
+            continue
+        line = src[0].line
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(out) and out[j][2] and out[j][1] and any(s.line == line for s in out[j][1]):
+                out[j][1] = out[j][1] + src if j < i else src + out[j][1]
+                out[i][1] = ()
+                break
+    return [(k, AlignedPair(tuple(src), tuple(tgt))) for k, src, tgt in out]
