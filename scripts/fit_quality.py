@@ -261,6 +261,7 @@ def cmd_fit(args) -> None:
         print("  coef: " + ", ".join(f"{a} {b:+.2f}" for a, b in zip(v["features"], v["coef"])),
               f"intercept {v['intercept']:.2f}; major < {v['major_below']}, minor < {v['minor_below']}")
         report[vname] = {"variant": v, "held_out": held, "all": full}
+    bt_variant = backtranslation_variant(Path(args.cache), report["model-free"]["variant"]) if args.write else None
     if args.write:
         model = {
             "version": 1,
@@ -280,11 +281,55 @@ def cmd_fit(args) -> None:
                               f"minor: {MINOR_HUMAN_SHARE:.0%}",
                 "held_out": {k: r["held_out"] for k, r in report.items()},
             },
-            "variants": [report[k]["variant"] for k in ("embeddings", "model-free") if k in report],
+            "variants": ([bt_variant] if bt_variant else [])
+                        + [report[k]["variant"] for k in ("embeddings", "model-free") if k in report],
         }
         out = ROOT / "mtqa" / "data" / Q.MODEL_FILE
         out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print("wrote", out)
+
+
+BT_SYSTEM = "opus-mt-fra-nor-2020"   # mtqa's default back-translation model (opus-mt-fr-no)
+
+
+def backtranslation_variant(cache: Path, base: dict) -> dict | None:
+    """The model-free variant plus back-translation chrF. No system output has a back-translation
+    here, so the chrF weight cannot be fitted against sentence chrF: it is the weight a logistic
+    regression gives bt chrF beside the model-free score when telling faithful lines (fr.txt) from
+    swapped ones (fit on even lines), in score points; the thresholds are recalibrated on the
+    faithful lines with their back-translation."""
+    from sklearn.linear_model import LogisticRegression
+
+    path = cache / f"bt-{BT_SYSTEM}.json"
+    if not path.exists():
+        return None
+    bt = json.loads(path.read_text())
+    faithful = json.loads((cache / "human.json").read_text())
+    swapped = json.loads((cache / "swapped.json").read_text())
+    sf = np.array([Q.score(r, base)[0] for r in faithful])
+    ss = np.array([Q.score(r, base)[0] for r in swapped])
+    bf, bs = np.array(bt["faithful"]), np.array(bt["swapped"])
+    even = np.array([r["line"] % 2 == 0 for r in faithful])
+    X = np.r_[np.c_[sf, bf][even], np.c_[ss, bs][even]]
+    y = np.r_[np.ones(even.sum()), np.zeros(even.sum())]
+    mu, sd = X.mean(0), X.std(0)
+    a, b = LogisticRegression().fit((X - mu) / sd, y).coef_[0]
+    v = json.loads(json.dumps(base))
+    v["name"] = "back-translation"
+    v["features"].append("bt_chrf")
+    v["coef"].append(float(b / a * sd[0]))
+    v["mean"].append(float(bf.mean()))
+    v["scale"].append(float(sd[1]))
+    v["clip_low"].append(0.0)
+    v["clip_high"].append(100.0)
+    with_bt = np.array([Q.score({**r, "bt_chrf": c}, v)[0] for r, c in zip(faithful, bf)])
+    v["major_below"] = round(threshold_for(with_bt, MAJOR_HUMAN_SHARE), 2)
+    v["minor_below"] = round(threshold_for(with_bt, MINOR_HUMAN_SHARE), 2)
+    v["fitted"] = (f"bt_chrf weight from faithful vs swapped fr.txt lines ({BT_SYSTEM} back-translations, "
+                   "even lines); thresholds on the faithful lines")
+    print(f"back-translation variant: bt_chrf {v['coef'][-1]:+.2f} points per sd ({sd[1]:.1f} chrF); "
+          f"major < {v['major_below']}, minor < {v['minor_below']}")
+    return v
 
 
 def main() -> None:
