@@ -39,7 +39,8 @@ from mtqa.text import quality as Q  # noqa: E402
 
 HUMAN = "human"
 HUMAN_TARGET = 70.0        # stand-in chrF of a faithful human line
-MAJOR_HUMAN_SHARE = 0.015  # calibrate: at most this share of the human lines at major (the bar is 3 %)
+MAJOR_HUMAN_SHARE = 0.002  # calibrate: at most this share of the human lines at major: the other checks already
+                           # flag 2.7 % of FLORES human lines at major, and the whole tool must stay under 3 %
 MINOR_HUMAN_SHARE = 0.08
 RIDGE = 1.0
 BAD_CHRF = 30.0
