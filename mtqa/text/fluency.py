@@ -30,7 +30,7 @@ LEXICON_NAME = "wordfreq-fr"
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d[\d.,]*")
 _ELISION = re.compile(r"(?i)^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”()\[\]–—-]\s*)$")
+_OPENERS = frozenset('.!?:;«»"“”()[]–—-')   # a word after one of these (or first) opens a sentence
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +89,10 @@ def tokens(text: str) -> list[Token]:
         w = m.group(0)
         if w[0].isdigit():
             continue
-        out.append(Token(w, m.start(), bool(_SENTENCE_START.search(text[:m.start()]))))
+        k = m.start()
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        out.append(Token(w, m.start(), k == 0 or text[k - 1] in _OPENERS))
     return out
 
 

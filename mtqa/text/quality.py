@@ -45,8 +45,10 @@ def _source_names(source: str) -> list[str]:
 
     names = []
     for m in _NAME.finditer(source):
-        before = source[:m.start()].rstrip()
-        if not before or before[-1] in ".!?:«\"“–-":
+        k = m.start()
+        while k > 0 and source[k - 1].isspace():
+            k -= 1
+        if k == 0 or source[k - 1] in ".!?:«\"“–-":
             continue  # sentence-initial: capitalised for that reason
         w = m.group(0)
         if w.lower() in STOPWORDS["nb"] or (w.isupper() and len(w) <= 1):
