@@ -235,7 +235,7 @@ class Pipeline:
         if result.bilingual is not None:
             flags = self._bilingual_flags(p, flags)
         result = replace(result, flags=sort_flags(flags), checks_run=run, checks_skipped=skipped,
-                         fail_on=self.settings.fail_on)
+                         fail_on=self.settings.fail_on, segment_data=data.segment_data)
         return apply_config(result, self.settings)
 
     def _bilingual_flags(self, p: _Prepared, flags: list[Flag]) -> list[Flag]:

@@ -21,6 +21,7 @@ from mtqa.checks.negation import NegationCheck
 from mtqa.checks.numbers import NumberCheck
 from mtqa.checks.placeholders import PlaceholderCheck
 from mtqa.checks.punctuation import PunctuationCheck
+from mtqa.checks.quality import QualityCheck
 from mtqa.checks.quotation import QuotationCheck
 from mtqa.checks.rules import RulesCheck
 from mtqa.checks.senses import WordSenseCheck
@@ -35,7 +36,7 @@ REGISTRY: dict[str, type[Check]] = {
         NumberCheck, NamedEntityCheck, WordSenseCheck, TenseCheck, NegationCheck, UntranslatedCheck, LengthCheck, LexicalCoverageCheck,
         InterfaceTextCheck, CreditCheck,
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
-        BackTranslationCheck, TermbaseCheck,
+        BackTranslationCheck, TermbaseCheck, QualityCheck,
         PlaceholderCheck, UrlHandleCheck, PunctuationCheck, SpacingCheck, CapitalsCheck, TargetConsistencyCheck,
         RulesCheck,
     )

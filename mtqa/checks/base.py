@@ -51,6 +51,9 @@ class CheckInput:
     markup: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     target_lines: Sequence[str] = ()   # the target file's lines as read (spacing: leading/trailing spaces)
     source_lines: Sequence[str] = ()
+    # What checks report per segment besides flags (target segment index -> {key: data}): the
+    # quality check's {"quality": {score, model, features}}; every report carries it per segment.
+    segment_data: dict[int, dict] = field(default_factory=dict)
 
     @property
     def has_source(self) -> bool:

@@ -84,28 +84,37 @@ def print_report(report, console: Console) -> None:
 
 
 def print_systems(systems, console: Console) -> None:
-    table = Table(title="Real MT outputs against nb.txt (flags at >= minor; score = lexical coverage (0-1) "
-                        "- (minor 1, major 5, critical 10) per line; tau-b: line score vs sentence chrF against fr.txt)",
+    kind = systems.rows[0].score_kind if systems.rows else "flags"
+    score = ("quality score (estimated sentence chrF, 0-100)" if kind == "quality"
+             else "lexical coverage (0-1) - (minor 1, major 5, critical 10) per line")
+    table = Table(title=f"Real MT outputs against nb.txt ({'line N with line N' if systems.line_aligned else 'through the aligner'}; "
+                        f"score = {score}; Kendall tau-b and Pearson: line score vs sentence chrF against fr.txt; bad: chrF < 30)",
                   title_justify="left")
-    for name in ("system", "lines", "flags/line", "lines flagged", "lines major", "mean score", "mean chrF",
-                 "Kendall tau-b"):
+    for name in ("system", "lines", "corpus chrF", "mean score", "Kendall tau-b", "Pearson", "bad", "major share",
+                 "recall major", "prec. major", "recall minor", "quality recall major"):
         table.add_column(name, justify="left" if name == "system" else "right")
     for r in systems.rows:
-        table.add_row(r.system, str(r.lines), _fmt(r.flags / r.lines), str(r.lines_flagged),
-                      str(r.lines_flagged_major), _fmt(r.mean_score), _fmt(r.mean_chrf, 1), _fmt(r.tau_b))
+        d = r.detection
+        table.add_row(r.system, str(r.lines), _fmt(r.corpus_chrf, 1), _fmt(r.mean_score), _fmt(r.tau_b),
+                      _fmt(r.pearson), "" if r.bad_lines is None else str(r.bad_lines),
+                      _fmt(r.lines_flagged_major / r.lines), _fmt(d.get("any/major", {}).get("recall")),
+                      _fmt(d.get("any/major", {}).get("precision")), _fmt(d.get("any/minor", {}).get("recall")),
+                      _fmt(d.get("quality/major", {}).get("recall")))
     console.print(table)
     cats = sorted({c for r in systems.rows for c in r.per_category})
-    per_cat = Table(title="Lines flagged per category (>= minor)", title_justify="left")
+    per_cat = Table(title="Lines flagged per category (minor/major/critical)", title_justify="left")
     per_cat.add_column("category")
     for r in systems.rows:
         per_cat.add_column(r.system, justify="right")
     for c in cats:
-        per_cat.add_row(c, *[str(r.per_category.get(c, 0)) for r in systems.rows])
+        per_cat.add_row(c, *["/".join(str(r.per_category_severity.get(c, {}).get(v, 0))
+                                      for v in ("minor", "major", "critical")) for r in systems.rows])
     console.print(per_cat)
     worst = systems.worst
     console.print(f"most flags per line: {worst['most_flags_per_line']}; lowest mean score: "
-                  f"{worst['lowest_mean_score']}; bergamot-tiny worst on both: "
-                  f"{'yes' if worst['bergamot_tiny_worst'] else 'no'}")
+                  f"{worst['lowest_mean_score']}; systems by corpus chrF: {', '.join(worst['order_by_corpus_chrf'])}; "
+                  f"by mean score: {', '.join(worst['order_by_mean_score'])} "
+                  f"({'same order' if worst['mean_score_orders_like_chrf'] else 'different order'})")
     console.print(f"chrF: {systems.chrf_signature}")
 
 
@@ -143,8 +152,12 @@ def eval_cmd(
     min_severity: Annotated[Severity, typer.Option("--min-severity", help="A flag counts when at least this "
                                                        "severity (the major view is shown too).")] = Severity.minor,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the results to FILE (atomically).")] = None,
-    systems: Annotated[bool, typer.Option("--systems", help="Also check the four FLORES MT outputs: flags per "
-                                          "category, Kendall tau-b against sentence chrF.")] = False,
+    systems: Annotated[bool, typer.Option("--systems", help="Also check real MT outputs against nb.txt (default: "
+                                          "every file of FLORES/mt-nb-fr/): flags per category and severity, "
+                                          "Kendall tau-b and Pearson of the segment score against sentence chrF, "
+                                          "recall/precision of chrF < 30 lines.")] = False,
+    systems_dir: Annotated[Optional[Path], typer.Option("--systems-dir", help="Folder of system files (one French "
+                                                        "line per nb.txt line; default FLORES/mt-nb-fr).")] = None,
     enable: EnableOption = None,
     disable: DisableOption = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel Grammalecte processes "
@@ -189,7 +202,8 @@ def eval_cmd(
                                  categories=categories or None)
         report = ev.evaluate(sets, checks, min_severity.value, jobs=jobs, line_aligned=pair_lines)
     if systems:
-        report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs, line_aligned=pair_lines)
+        report.systems = ev.evaluate_systems(flores_dir, checks, jobs=jobs, line_aligned=pair_lines,
+                                             systems_dir=systems_dir)
     if json_out is not None:
         inputs = [p for p in [*(gold or []), fr, nb] if p is not None]
         data = report.to_dict()

@@ -38,6 +38,7 @@ class CheckResult:
     # renderers read unit ids and file lines from it, `--format xliff` its bytes. None for text.
     bilingual: Any = None
     fail_on: str = "major"  # the severity at which the verdict is "fail" (settings.fail_on)
+    segment_data: dict[int, dict] = field(default_factory=dict)  # target segment index -> per-check data (quality)
 
     def bead_of_target(self) -> dict[int, int]:
         return {j: k for k, bead in enumerate(self.beads) for j in bead.target}

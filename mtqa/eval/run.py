@@ -85,17 +85,28 @@ def alignment_scores(result, labels: dict[int, frozenset[str]] | None = None) ->
         damaged = [b for b in gold if line_of[b] in labels]
         out["damaged_lines"] = len(damaged)
         out["damaged_right"] = sum((b.source, b.target) in found for b in damaged)
+
+
+def _line_quality(result) -> dict[int, list[float]]:
+    """Line -> the quality scores (mtqa.checks.quality) of its segments."""
+    out: dict[int, list[float]] = {}
+    for seg in result.target_segments:
+        q = result.segment_data.get(seg.index, {}).get("quality")
+        if q is not None:
+            out.setdefault(seg.line, []).append(q["score"])
     return out
 
 
 def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jobs: int | None, translator=None,
-                   reuse: bool = True, line_aligned: bool = False, results_out: list | None = None):
+                   reuse: bool = True, line_aligned: bool = False, results_out: list | None = None,
+                   quality: bool = False):
     """Check each (name, sources, targets) as one nb/fr article pair through mtqa.pipeline, as
     `mtqa check` does. With `reuse` the documents go through the pipeline together
     (Pipeline.check_many): checks with work across documents (Grammalecte, asked once about each
     distinct French segment, in `jobs` background processes while the other checks run) do it
-    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each;
-    `results_out`, when given, receives the CheckResults."""
+    once; the flags are those of separate runs. Returns (flags, checks run, skipped, seconds) each,
+    and with `quality` the line -> segment quality scores as a fifth item; `results_out`, when
+    given, receives the CheckResults."""
     from mtqa.core.document import Article, Document
     from mtqa.pipeline import Pipeline
 
@@ -107,4 +118,5 @@ def _run_documents(jobs_spec: list[tuple[str, list[str], list[str]]], checks, jo
     seconds = (time.perf_counter() - t0) / max(1, len(articles))
     if results_out is not None:
         results_out.extend(results)
-    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds) for r in results]
+    return [(_line_flags(r), list(r.checks_run), dict(r.checks_skipped), seconds)
+            + ((_line_quality(r),) if quality else ()) for r in results]

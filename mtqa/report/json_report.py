@@ -56,6 +56,7 @@ def report_dict(result: CheckResult, fail_on: str = "major") -> dict:
         row = {"index": seg.index, "line": seg.line, "kind": seg.kind, "text": seg.text, "bead": k,
                "source_text": source_text}
         row["unit"] = units[seg.line - 1].id if units and 1 <= seg.line <= len(units) else None
+        row["quality"] = getattr(result, "segment_data", {}).get(seg.index, {}).get("quality")
         if bt is not None:
             row["back_translation"] = bt.texts.get(seg.index)
             chrf = result.bead_chrf.get(k) if k is not None else None
