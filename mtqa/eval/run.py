@@ -85,6 +85,7 @@ def alignment_scores(result, labels: dict[int, frozenset[str]] | None = None) ->
         damaged = [b for b in gold if line_of[b] in labels]
         out["damaged_lines"] = len(damaged)
         out["damaged_right"] = sum((b.source, b.target) in found for b in damaged)
+    return out
 
 
 def _line_quality(result) -> dict[int, list[float]]:

@@ -17,7 +17,7 @@ from mtqa.report.json_report import report_dict
 from mtqa.text import quality as Q
 from mtqa.text.fluency import fluency, is_french
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FLORES = REPO.parent / "shared" / "data" / "flores200-dev"
 
 
