@@ -94,7 +94,7 @@ class _TranslatorActor:
 
         self.translator = load_translator(model, **options)
 
-    def translate(self, texts: Sequence[str]) -> tuple[list[str], int, int]:
+    def translate(self, texts: Sequence[str]) -> tuple[Sequence[str | None], int, int]:
         before = self.translator.stats
         out = self.translator.translate(texts)
         after = self.translator.stats
@@ -124,7 +124,7 @@ class RemoteTranslator:
         self._next += 1
         return actor
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str]) -> list[str | None]:
         import ray
         from mtqa.mt.base import TranslationStats
 

@@ -171,6 +171,8 @@ class _Stop(SystemExit):
     """Raised in a pool worker by SIGTERM: unwinds the article at hand (removing a report's
     temporary file, stopping Grammalecte and removing its folder), then the worker exits."""
 
+    code: int  # always raised with the exit status, 128 + the signal number (_stop)
+
 
 def _stop(signum, frame):
     raise _Stop(128 + signum)
@@ -361,7 +363,7 @@ def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_star
     for item, name in zip(items, names):
         fingerprint = _fingerprint(item, name, settings_id)
         entry = recorded.get(item.key)
-        if resume and is_current(entry, fingerprint, outdir):
+        if resume and entry is not None and is_current(entry, fingerprint, outdir):
             current.append(ArticleOutcome.from_dict(entry["outcome"]))
         else:
             todo.append((Job(item, name), fingerprint))

@@ -7,6 +7,8 @@ saying what it catches, a name users enable, disable and configure, and the sett
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mtqa.checks.backtranslation import BackTranslationCheck
 from mtqa.checks.base import AlignedPair, Check, CheckInput, Options
 from mtqa.checks.capitals import CapitalsCheck
@@ -44,7 +46,7 @@ REGISTRY: dict[str, type[Check]] = {
 
 
 def build_checks(enable: list[str] | None = None, disable: list[str] | None = None,
-                 options: dict[str, dict | Options] | None = None) -> list[Check]:
+                 options: Mapping[str, dict | Options] | None = None) -> list[Check]:
     """Instantiate the selected checks. Unknown names raise ValueError (a usage error).
 
     `options` maps a check name to the settings that differ from its declared defaults, by name

@@ -112,7 +112,7 @@ class Check:
     class Options(BaseOptions):
         """The settings of a check that declares none of its own: only `severity`."""
 
-    def __init__(self, options: Options | None = None, **overrides) -> None:
+    def __init__(self, options: BaseOptions | None = None, **overrides) -> None:
         """`options`: a complete Options of this check (default: its declared defaults);
         `overrides`: settings to change in it, by name. Unknown names raise ValueError."""
         declared = type(self).Options

@@ -40,7 +40,9 @@ class CapitalsCheck(Check):
             seg = pair.target[0]
             src, tgt = first_letter(pair.source_text), first_letter(seg.text)
             if src.isupper() and tgt.islower():
-                start = seg.start + len(seg.text) - len(seg.text[len(_LEAD.match(seg.text).group(0)):])
+                lead = _LEAD.match(seg.text)
+                assert lead is not None  # a run of zero or more characters: matches every text
+                start = seg.start + len(seg.text) - len(seg.text[len(lead.group(0)):])
                 yield self.flag(seg, "the sentence starts with a lower-case letter (the source's with a capital)",
                                 source_text=pair.source_text, severity=self.options.start_severity,
                                 evidence={"source_start": src, "target_start": tgt}, span=(start, start + 1))

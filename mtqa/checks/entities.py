@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from mtqa.text.anchors import find_names, strip_accents
+from mtqa.text.anchors import Name, find_names, strip_accents
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import CREDIT, Segment
 from mtqa.core.flags import NAMED_ENTITY, Severity
@@ -247,7 +247,7 @@ def replaceable(name: str, text: str, start: int) -> bool:
     return not name.isupper() and not _in_name_sequence(text, start, start + len(name))
 
 
-def _unexplained_name(source_text: str, targets) -> tuple[Segment, object] | None:
+def _unexplained_name(source_text: str, targets) -> tuple[Segment, Name] | None:
     """A name in the translation that nothing in the source accounts for: a name put in place
     of the source's ("Kenya" -> "Hooke")."""
     source_folded = _fold(source_text)

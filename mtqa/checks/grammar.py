@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, Sequence
+from typing import Final, Iterable, Literal, Sequence
 
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.document import CREDIT, HASHTAGS, UI, Segment, SegmentKind
@@ -34,14 +34,14 @@ from mtqa.core.flags import GRAMMAR, Severity
 DEFAULT_EXECUTABLE = "grammalecte-cli"
 
 # Rule groups, from Grammalecte's option names (the JSON "sType").
-GRAMMAR_GROUP = "grammar"          # agreement, conjugation, verb mood, infinitive, imperative, interrogative
-CONFUSION_GROUP = "confusion"      # homophones and usage: a/à, ce/se, locutions, elisions, hyphens, pleonasms
-REPETITION_GROUP = "repetition"    # the same word twice in a row ("le le", "présidentielle présidentielle")
-PUNCTUATION_GROUP = "punctuation"  # missing commas
-TYPOGRAPHY_GROUP = "typography"    # apostrophes, (non-breaking) spaces, units, numbers, quotes, capitals
-SPELLING_LOWER_GROUP = "spelling-lower"  # unknown word starting with a lower-case letter
-SPELLING_CAP_GROUP = "spelling-cap"      # unknown capitalised word: nearly always a proper noun
-OTHER_GROUP = "other"
+GRAMMAR_GROUP: Final = "grammar"          # agreement, conjugation, verb mood, infinitive, imperative, interrogative
+CONFUSION_GROUP: Final = "confusion"      # homophones and usage: a/à, ce/se, locutions, elisions, hyphens, pleonasms
+REPETITION_GROUP: Final = "repetition"    # the same word twice in a row ("le le", "présidentielle présidentielle")
+PUNCTUATION_GROUP: Final = "punctuation"  # missing commas
+TYPOGRAPHY_GROUP: Final = "typography"    # apostrophes, (non-breaking) spaces, units, numbers, quotes, capitals
+SPELLING_LOWER_GROUP: Final = "spelling-lower"  # unknown word starting with a lower-case letter
+SPELLING_CAP_GROUP: Final = "spelling-cap"      # unknown capitalised word: nearly always a proper noun
+OTHER_GROUP: Final = "other"
 GROUPS = (GRAMMAR_GROUP, CONFUSION_GROUP, REPETITION_GROUP, PUNCTUATION_GROUP, TYPOGRAPHY_GROUP,
           SPELLING_LOWER_GROUP, SPELLING_CAP_GROUP, OTHER_GROUP)
 # The same, as a type (for the settings that name groups).
@@ -313,15 +313,18 @@ class GrammarCheck(Check):
             return
         size = max(self.options.chunk_segments, -(-len(texts) // self._workers()))
         groups = [texts[i:i + size] for i in range(0, len(texts), size)]
-        self._pool = ThreadPoolExecutor(max_workers=min(len(groups), self._workers()),
-                                        thread_name_prefix="mtqa-grammalecte")
-        self._pending = [(frozenset(g), self._pool.submit(self._answers, g)) for g in groups]
+        pool = ThreadPoolExecutor(max_workers=min(len(groups), self._workers()),
+                                  thread_name_prefix="mtqa-grammalecte")
+        self._pool: ThreadPoolExecutor | None = pool
+        self._pending = [(frozenset(g), pool.submit(self._answers, g)) for g in groups]
 
     def close(self) -> None:
         pool = self.__dict__.get("_pool")
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        self._pool, self._pending, self._memo = None, [], {}
+        self._pool = None
+        self._pending = []
+        self._memo: dict[str, list[GrammalecteError]] = {}
 
     def _workers(self) -> int:
         return self.options.jobs or os.cpu_count() or 1

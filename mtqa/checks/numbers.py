@@ -129,7 +129,7 @@ _UNIT_RE = re.compile(
 
 # A measure followed by its conversion in brackets: "645 miles (1 040 km)", "200 livres (90kg)".
 # French unit word -> (dimension, size in the SI unit); temperatures are converted by formula.
-_MEASURE_UNITS = {
+_MEASURE_UNITS: dict[str, tuple[str, float | str]] = {
     **dict.fromkeys(("mile", "miles", "mi"), ("length", 1609.344)),
     **dict.fromkeys(("km", "kilomètre", "kilomètres"), ("length", 1000.0)),
     **dict.fromkeys(("m", "mètre", "mètres"), ("length", 1.0)),
@@ -225,7 +225,7 @@ def units_of(text: str, value: str) -> set[str]:
         if n.value != value:
             continue
         m = _CANONICAL_RE.match(text[n.end:n.end + 32])
-        if m:
+        if m and m.lastgroup:  # the last group of a match is always one of the u<i> unit groups
             out.add(_CANONICAL_UNITS[int(m.lastgroup[1:])][0])
     return out
 

@@ -276,10 +276,10 @@ def coerce(check_cls, key: str, value, where: str = CONFIG_FILE):
 # ---------------------------------------------------------------- values built in Python
 
 
-def check_values(options) -> None:
+def check_values(options: object) -> None:
     """Raise ValueError when a field of an Options instance holds a value outside its declared
     choices (a severity, a rule group, a segment kind). Called by Options.__post_init__."""
-    for setting in _declared(type(options)):
+    for setting in _declared(type(options)):  # type: ignore[arg-type]  # mypy: classes are not "Hashable" (python/mypy#11470)
         value = getattr(options, setting.name)
         hint = _optional(setting.type)
         if value is None and hint is not setting.type:

@@ -84,17 +84,17 @@ class PlaceholderCheck(Check):
                 yield self.flag(seg, "placeholder added: " + " ".join(added), source_text=pair.source_text,
                                 evidence={"lost": [], "added": added}, span=span)
         for line, (source_tags, target_tags) in sorted(data.markup.items()):
-            seg = next((s for s in data.target if s.line == line), None)
-            if seg is None:
+            tagged = next((s for s in data.target if s.line == line), None)
+            if tagged is None:
                 continue
-            source_text = data.source_text_for(seg)
+            source_text = data.source_text_for(tagged)
             lost = sorted((Counter(source_tags) - Counter(target_tags)).elements())
             added = sorted((Counter(target_tags) - Counter(source_tags)).elements())
             broken = unbalanced(target_tags)
             if lost or added:
                 parts = ([f"lost {' '.join(lost)}"] if lost else []) + ([f"added {' '.join(added)}"] if added else [])
-                yield self.flag(seg, "inline tags differ from the source: " + "; ".join(parts),
+                yield self.flag(tagged, "inline tags differ from the source: " + "; ".join(parts),
                                 source_text=source_text, evidence={"lost": lost, "added": added})
             elif broken:
-                yield self.flag(seg, "inline tags not balanced: " + " ".join(broken), source_text=source_text,
+                yield self.flag(tagged, "inline tags not balanced: " + " ".join(broken), source_text=source_text,
                                 evidence={"unbalanced": broken})

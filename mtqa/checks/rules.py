@@ -96,7 +96,7 @@ class RulesCheck(Check):
                 message = rule.message or (f"rule {label!r}: the translation must match {rule.target!r}"
                                            if rule.must == "match" else f"rule {label!r}: {found.group(0)!r} is not allowed")
                 span = None
-                if found is not None and len(data.pair_of_target.get(seg.index, ()).target if data.has_source and
+                if found is not None and len(data.pair_of_target[seg.index].target if data.has_source and
                                              seg.index in data.pair_of_target else (seg,)) == 1:
                     span = (seg.start + found.start(), seg.start + found.end())
                 yield self.flag(seg, message, source_text=source_text, severity=rule.severity, category=rule.category,

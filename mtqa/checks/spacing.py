@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.document import HASHTAGS, UI
+from mtqa.core.document import HASHTAGS, UI, Segment
 from mtqa.core.flags import TYPOGRAPHY, Severity
 
 DOUBLE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
@@ -52,7 +52,7 @@ class SpacingCheck(Check):
     def _edges(self, data: CheckInput):
         if not data.target_lines:
             return
-        first = {}
+        first: dict[int, Segment] = {}
         for seg in data.target:
             first.setdefault(seg.line, seg)
         for n, seg in sorted(first.items()):

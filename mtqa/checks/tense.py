@@ -38,12 +38,13 @@ class TenseCheck(Check):
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
             source = pair.source_text
-            if not _NB_PAST.search(source) or _NB_FUTURE_OR_MODAL.search(source):
+            past_match = _NB_PAST.search(source)
+            if not past_match or _NB_FUTURE_OR_MODAL.search(source):
                 continue
             for seg in pair.target:
                 m = _FR_FUTURE.search(seg.text)
                 if m:
-                    past = _NB_PAST.search(source).group(0)
+                    past = past_match.group(0)
                     yield self.flag(seg, f"future tense {m.group(0)!r} for a source in the past ({past!r})",
                                     source_text=source, span=(seg.start + m.start(), seg.start + m.end()),
                                     evidence={"future": m.group(0), "source_past": past})

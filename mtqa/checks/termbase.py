@@ -103,16 +103,15 @@ class TermbaseCheck(Check):
 
     def _forbidden(self, data: CheckInput):
         """Flags for the forbidden French terms; returns {(segment index, term)} flagged."""
-        flagged = set()
+        flagged: set[tuple[int, Term]] = set()
         entries = [(term, [(f, whole_words(_fold_target(f))) for f in term.forbidden],
                     [prefix_pattern(_fold_source(c)) for c in term.context]) for term in self.options.terms if term.forbidden]
         if not entries:
             return flagged
         for seg in data.target:
-            folded = _fold_target(seg.text)
-            if len(folded) != len(seg.text):
-                folded = None
-            target = folded if folded is not None else _fold_target(seg.text)
+            target = _fold_target(seg.text)
+            # None: folding changed the length, so offsets in `target` are not offsets in the text
+            folded = target if len(target) == len(seg.text) else None
             for term, patterns, context in entries:
                 if context:
                     source = _fold_source(data.source_text_for(seg))

@@ -42,8 +42,8 @@ def _readable_types() -> None:
             return "<a,b,...>"
         return shown
 
-    display_type_rich._mtqa = True
-    TyperOption.display_type_rich = display_type_rich
+    display_type_rich._mtqa = True  # type: ignore[attr-defined]  # a marker on the function: patched once
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]  # the deliberate patch of Typer
 
 
 _readable_types()
@@ -170,7 +170,7 @@ def _main(argv: list[str] | None) -> None:
         if "Abort" in family:
             _stopped()
         if "ClickException" in family:  # usage errors: bad option, missing argument, bad choice
-            _error(" ".join(exc.format_message().split()))
+            _error(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]  # a click.ClickException, told by its class name
             sys.exit(EXIT_USAGE)
         if os.environ.get("MTQA_DEBUG"):
             raise

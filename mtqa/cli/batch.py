@@ -162,7 +162,7 @@ def batch_cmd(
         import_ray()  # not installed: one line saying how, before anything is read
 
     items = (batch.read_manifest(manifest, allow_outside) if manifest is not None
-             else batch.collect_inputs(inputs))
+             else batch.collect_inputs(inputs or []))  # (not empty: refused above)
     needs_corpus = [i for i in items if i.source is None and input_format(i.target).name == "text"]
     candidates: tuple = ()
     if corpus is not None:

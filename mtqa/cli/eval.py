@@ -121,7 +121,7 @@ def print_systems(systems, console: Console) -> None:
 def _gold_triples(gold: list[Path], fr: Path | None, nb: Path | None) -> list[tuple[Path, Path, Path]]:
     if (fr is None) != (nb is None):
         raise InputError("--fr and --nb go together (or leave both out to use the corpora/ layout)")
-    if fr is not None:
+    if fr is not None and nb is not None:  # (one given without the other was refused above)
         if len(gold) != 1:
             raise InputError("--fr/--nb name the files of one --gold file")
         return [(fr, nb, gold[0])]

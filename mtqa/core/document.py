@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 # Segment kinds (see DESIGN.md). Plain strings so they serialise as they are.
-HEADLINE = "headline"
-BODY = "body"
-QUOTE = "quote"
-CAPTION = "caption"
-CREDIT = "credit"
-TEASER = "teaser"
-HASHTAGS = "hashtags"
-UI = "ui"
+HEADLINE: Final = "headline"
+BODY: Final = "body"
+QUOTE: Final = "quote"
+CAPTION: Final = "caption"
+CREDIT: Final = "credit"
+TEASER: Final = "teaser"
+HASHTAGS: Final = "hashtags"
+UI: Final = "ui"
 KINDS = (HEADLINE, BODY, QUOTE, CAPTION, CREDIT, TEASER, HASHTAGS, UI)
 # The same, as a type (for settings that name segment kinds).
 SegmentKind = Literal["headline", "body", "quote", "caption", "credit", "teaser", "hashtags", "ui"]

@@ -187,8 +187,8 @@ def _change_number(n: _Num, rng: random.Random) -> tuple[str, str] | None:
             return integer[:-1], "magnitude /10"
         return integer + "0", "magnitude x10"
     i = rng.randrange(len(integer))
-    digits = [d for d in "0123456789" if d != integer[i] and not (i == 0 and d == "0")]
-    return integer[:i] + rng.choice(digits) + integer[i + 1:], "digit changed"
+    replacements = [d for d in "0123456789" if d != integer[i] and not (i == 0 and d == "0")]
+    return integer[:i] + rng.choice(replacements) + integer[i + 1:], "digit changed"
 
 
 def _inject_number(nb: str, fr: str, rng: random.Random, ctx) -> _Change | None:

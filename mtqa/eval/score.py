@@ -182,13 +182,14 @@ class EvalReport:
         scored = [d for d in self.docs if d.alignment is not None]
         if not scored:
             return None
-        tp, pred, gold = (sum(d.alignment[k] for d in scored) for k in ("tp", "predicted", "gold"))
+        found = [d.alignment for d in scored if d.alignment is not None]  # (all of scored's)
+        tp, pred, gold = (sum(a[k] for a in found) for k in ("tp", "predicted", "gold"))
         p, r = _ratio(tp, pred), _ratio(tp, gold)
         total = {"precision": _round(p), "recall": _round(r), "f1": _round(_f1(p, r)), "tp": tp,
                  "predicted": pred, "gold": gold}
-        if all("damaged_lines" in d.alignment for d in scored):
-            total["damaged_lines"] = sum(d.alignment["damaged_lines"] for d in scored)
-            total["damaged_right"] = sum(d.alignment["damaged_right"] for d in scored)
+        if all("damaged_lines" in a for a in found):
+            total["damaged_lines"] = sum(a["damaged_lines"] for a in found)
+            total["damaged_right"] = sum(a["damaged_right"] for a in found)
         return {"gold": "line N <-> line N (one bead per line pair; aligner beads joined per line pair)",
                 "documents": {d.name: d.alignment for d in scored}, "all": total}
 

@@ -24,7 +24,7 @@ class TranslationStats:
 class Translator(Protocol):
     """Translates French into Norwegian, line for line."""
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str]) -> Sequence[str | None]:
         """Norwegian translations of `texts`, in order ("" for a blank text; None where the backend
         has none for a text, as a replayed file that does not cover it: that segment is not checked)."""
         ...

@@ -183,6 +183,8 @@ def model_layout(model_dir: Path, manifest: dict | None = None) -> ModelLayout:
     source_vocab = set(read_vocabulary(model_dir, "source"))
     target_vocab = set(read_vocabulary(model_dir, "target"))
     family = "marian"
+    source_prefix: tuple[str, ...]
+    target_prefix: tuple[str, ...]
     if nllb:
         source_spm = target_spm = model_dir / NLLB_SPM
         m2m = manifest.get("family") == "m2m" or ("__fr__" in source_vocab and "fra_Latn" not in source_vocab)
@@ -235,7 +237,8 @@ def model_hash(model_dir: Path, manifest: dict | None = None) -> str:
     the files. Either way the result is the same.
     """
     manifest = read_manifest(model_dir) if manifest is None else manifest
-    recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    files = manifest.get("files")
+    recorded = files if isinstance(files, dict) else {}
     lines = []
     for name in sorted(HASHED):
         path = model_dir / name

@@ -24,7 +24,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from mtqa.errors import MtqaError
 
@@ -340,9 +340,9 @@ def _convert(src: str, out_dir: Path, quantization: str, copy_files: list[str], 
 
 
 def _model_meta(name: str, model: KnownModel | None, origin: str, revision: str | None) -> dict:
-    meta = {"name": name, "origin": origin, "revision": revision,
-            "family": model.family if model else None,
-            "directions": [d.to_dict() for d in model.directions] if model else []}
+    meta: dict[str, Any] = {"name": name, "origin": origin, "revision": revision,
+                            "family": model.family if model else None,
+                            "directions": [d.to_dict() for d in model.directions] if model else []}
     if model is not None:
         meta["licence"] = model.licence
         if model.thresholds:  # the back-translation check reads them from here (mtqa.mt.ct2)
@@ -393,7 +393,9 @@ def _download(model: KnownModel, revision: str | None, into: Path | None, progre
 
     `hub` stands in for the huggingface_hub module (tests pass a fake)."""
     if hub is None:
-        import huggingface_hub as hub
+        import huggingface_hub
+
+        hub = huggingface_hub
     errors = getattr(hub, "utils", None)
     not_found = tuple(getattr(errors, n) for n in ("RepositoryNotFoundError", "RevisionNotFoundError")
                       if errors is not None and hasattr(errors, n))
@@ -625,14 +627,18 @@ def verify(name_or_dir: str | os.PathLike, translate: bool = True) -> VerifyRepo
 def _try_translate(path: Path, manifest: dict, report: VerifyReport) -> None:
     directions = manifest.get("directions")
     first = directions[0] if isinstance(directions, list) and directions else {}
-    sentence = SAMPLE.get(first.get("source") if isinstance(first, dict) else None, SAMPLE["fr"])
+    source = first.get("source") if isinstance(first, dict) else None
+    sentence = SAMPLE["fr"] if source is None else SAMPLE.get(source, SAMPLE["fr"])
+    back_translator: type[BackTranslator] | None
     try:
         from mtqa.mt.ct2 import BackTranslator
+
+        back_translator = BackTranslator
     except ImportError:
-        BackTranslator = None
+        back_translator = None
     try:
-        if BackTranslator is not None:
-            translator = BackTranslator(str(path), device="cpu")
+        if back_translator is not None:
+            translator = back_translator(str(path), device="cpu")
             out = translator.translate([sentence])
             if not (isinstance(out, list) and len(out) == 1 and isinstance(out[0], str)):
                 report.problems.append(f"translation returned {out!r}, not one string")
@@ -657,7 +663,9 @@ def remove(name: str) -> Path:
 def human_size(size: int) -> str:
     if size < 1000:
         return f"{size} B"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1000
-        if size < 1000 or unit == "GB":
-            return f"{size:.1f} {unit}"
+    value: float = size
+    for unit in ("KB", "MB"):
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} GB"

@@ -118,6 +118,7 @@ class ReplayTranslator:
             if records is not None:
                 norwegian = self._align_records(records, french, list(unit_ids or ()))
             else:
+                assert lines is not None  # no records: a plain-text file, read as lines
                 norwegian = lines
             mapping = pair_lines(french, norwegian)
         self.mapping = dict(mapping)

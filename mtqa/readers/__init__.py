@@ -118,6 +118,7 @@ def read_input(path: str | os.PathLike, *, source: str | os.PathLike | None = No
     is never its own candidate. `default_corpus` is used like `corpus` when neither a source nor a
     corpus is given, and only if it is a folder (`mtqa check` looks in ./corpora).
     """
+    p: str | Path
     if os.fspath(path) == "-":  # the article on standard input (plain text)
         p = path = "-"
         fmt = TEXT

@@ -179,6 +179,7 @@ class _Positions:
     def __call__(self, element) -> str:
         if self.starts is None:
             self._count()
+        assert self.starts is not None  # _count sets it (to [] when expat gives up)
         i = self.index.get(element)
         if i is not None and len(self.starts) == len(self.index):
             line, column = self.starts[i]

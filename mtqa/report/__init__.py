@@ -108,9 +108,9 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
                     os.fchown(fd, existing.st_uid, existing.st_gid)
             except OSError:
                 pass
-        binary = isinstance(text, bytes)
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            # text as UTF-8, lines as they are (what a text file opened with newline="\n" writes)
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

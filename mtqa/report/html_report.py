@@ -39,7 +39,9 @@ def _env() -> Environment:
 @lru_cache(maxsize=None)
 def _asset(name: str) -> str:
     """A CSS or JS file of mtqa/templates, inlined verbatim (so that its CSP hash matches)."""
-    source, _, _ = _env().loader.get_source(_env(), name)
+    env = _env()
+    assert env.loader is not None  # _env gives it a PackageLoader
+    source, _, _ = env.loader.get_source(env, name)
     return source
 
 

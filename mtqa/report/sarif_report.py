@@ -13,6 +13,7 @@ import json
 import os
 from collections import Counter
 from urllib.parse import quote
+from typing import Any
 
 from mtqa.core.result import CheckResult
 from mtqa.report.json_report import report_dict
@@ -66,8 +67,8 @@ def _region(flag: dict, line_text: str | None) -> dict:
 
 def _location(flag: dict, artifact: dict, line_text: str | None, units: list[dict] | None) -> dict:
     if units is not None and 1 <= flag["line"] <= len(units):
-        location = {"physicalLocation": {"artifactLocation": dict(artifact),
-                                         "region": {"startLine": units[flag["line"] - 1]["line"]}}}
+        location: dict[str, Any] = {"physicalLocation": {
+            "artifactLocation": dict(artifact), "region": {"startLine": units[flag["line"] - 1]["line"]}}}
         if flag.get("unit") is not None:
             location["logicalLocations"] = [{"name": flag["unit"], "fullyQualifiedName": flag["unit"],
                                              "kind": "element"}]
@@ -125,7 +126,7 @@ def render_sarif(result: CheckResult, fail_on: str = "major") -> str:
     notifications = [{"level": "note", "descriptor": {"id": name},
                       "message": {"text": f"check {name} skipped: {reason}"}}
                      for name, reason in summary["checks_skipped"].items()]
-    invocation = {"executionSuccessful": True}
+    invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     target = report["target"]

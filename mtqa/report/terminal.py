@@ -77,7 +77,7 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     console.print()
     counted = active(result.flags)
     counts = {s: sum(1 for f in counted if f.severity == s)
-              for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True)}
+              for s in sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)}
     lines = len({f.line for f in counted})
     outcome = verdict(result.flags, fail_on, result.checked)
     style = {"fail": "bold red", "unchecked": "bold yellow"}.get(outcome, "bold green")

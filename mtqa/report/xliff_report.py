@@ -148,7 +148,8 @@ def strip_mtqa_notes(data: bytes, version: str, name: str = "<xliff>") -> bytes:
     mtqa = {i for i, el in enumerate(elements) if _is_mtqa_note(el, elements, version)}
     emptied = set()
     if version == XLIFF20:
-        for i in {elements[i].parent for i in mtqa}:
+        # (a note of mtqa's always has a parent: _is_mtqa_note)
+        for i in {parent for i in mtqa if (parent := elements[i].parent) is not None}:
             notes = elements[i]
             if all(c in mtqa for c in notes.children):
                 emptied.add(i)
@@ -191,7 +192,9 @@ def _note(flag: Flag, version: str, prefix: str) -> str:
 
 def _prefix(data: bytes, el: _Element) -> str:
     """The namespace prefix ("xlf:" or "") the file writes the element's name with."""
-    qname = re.match(rb"<([^\s/>]+)", data[el.start:el.start + 200]).group(1).decode("ascii", "replace")
+    tag = re.match(rb"<([^\s/>]+)", data[el.start:el.start + 200])
+    assert tag is not None  # _scan found a start tag at el.start
+    qname = tag.group(1).decode("ascii", "replace")
     return qname.split(":", 1)[0] + ":" if ":" in qname else ""
 
 

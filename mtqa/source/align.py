@@ -37,7 +37,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from mtqa.core.document import Bead
 from mtqa.text.anchors import find_names, find_numbers, handles, skeleton, strip_accents
@@ -55,7 +55,10 @@ class _LazyNumpy:
         return getattr(numpy, name)
 
 
-np = _LazyNumpy()
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = _LazyNumpy()
 
 # --- length model -----------------------------------------------------------
 
@@ -514,6 +517,8 @@ def _paragraph_cost(src: _Side, tgt: _Side, i0, i1, j0, j1, a: int, b: int, weig
     cut when it is a paragraph end on one side only, and the paragraph ends inside it."""
     if src.breaks is None or tgt.breaks is None or not weights.paragraph:
         return 0.0
+    # _breaks gives breaks and inner_sums together (both None without lines)
+    assert src.inner_sums is not None and tgt.inner_sums is not None
     unmatched = np.abs(src.breaks[i1] - tgt.breaks[j1])
     if a == 0 or b == 0:
         return weights.paragraph * unmatched + weights.paragraph_null

@@ -165,7 +165,8 @@ def _build_lexicon() -> dict[str, Like]:
     for w, groups in members.items():
         if len(groups) == len(_GROUPS):
             continue  # a word of all three languages says nothing
-        lexicon[w] = _HOMOGRAPHS.get(w) or tuple(1.0 if g in groups else _EPS for g in range(3))
+        fr, en, nb = (1.0 if g in groups else _EPS for g in range(3))
+        lexicon[w] = _HOMOGRAPHS.get(w) or (fr, en, nb)
     return lexicon
 
 

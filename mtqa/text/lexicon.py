@@ -382,7 +382,7 @@ def _match_indexed(src: Sequence[Word], tgt: Sequence[Word]) -> tuple[tuple[bool
     tgt_stems = {s for t in tgt for s in _stems(t)}
     cognates = _Cognates(t.folded for t in tgt)
     matched_stems: set[str] = set()
-    known: dict[tuple[str, str, str], bool] = {}
+    known: dict[tuple[str, str, str, str], bool] = {}
     src_ok = []
     for w in src:
         key = (w.stem, w.lemma_stem, w.folded, w.text.lower())  # what _translations and _alike look at

@@ -62,7 +62,9 @@ def split_sentences(text: str, lang: str = "fr") -> list[tuple[int, int]]:
     start = 0
     for m in _END_RE.finditer(text):
         end = m.end()
-        rest = _SPACE_RE.match(text, end).end()  # where the next sentence would begin
+        space = _SPACE_RE.match(text, end)
+        assert space is not None  # \s* matches at every position
+        rest = space.end()  # where the next sentence would begin
         if rest == len(text) or not _OPENER_RE.match(text, rest):
             continue
         before = text[max(start, m.start() - _WORD_BEFORE_WINDOW):m.start()]
