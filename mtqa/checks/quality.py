@@ -12,6 +12,7 @@ thresholds is flagged, with the features that pulled it down as evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mtqa.checks.base import AlignedPair, Check, CheckInput
 from mtqa.core.document import HASHTAGS, UI
@@ -54,7 +55,7 @@ class QualityCheck(Check):
                 return f"embeddings = true needs the {PACKAGE} package (pip install 'mtqa[embeddings]')"
         return None
 
-    def scores(self, data: CheckInput) -> list[tuple[object, dict]]:
+    def scores(self, data: CheckInput) -> list[tuple[AlignedPair, dict]]:
         """(pair, quality) for each translated pair: quality = {score, model, features, contributions}."""
         from mtqa.mt.roundtrip import sentence_chrf
         from mtqa.text import quality as Q
@@ -123,7 +124,7 @@ def _with_orphans(pairs: list[AlignedPair]) -> list[tuple[int, AlignedPair]]:
     bead) joined to the neighbouring translated pair of the same source paragraph: the
     translation of that paragraph dropped it, and its score should say so (an omission inside a
     line is seen the same way whether the lines are paired or aligned)."""
-    out = [[k, p.source, p.target] for k, p in enumerate(pairs)]
+    out: list[list[Any]] = [[k, p.source, p.target] for k, p in enumerate(pairs)]
     for i, (k, src, tgt) in enumerate(out):
         if tgt or not src:
             continue

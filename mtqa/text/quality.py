@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import Iterable
 
 MODEL_FILE = "quality-model.json"
 
@@ -169,7 +169,7 @@ def load_model(name: str = MODEL_FILE) -> dict:
         return json.load(fh)
 
 
-def variant_for(available: Sequence[str], model: dict | None = None) -> dict:
+def variant_for(available: Iterable[str], model: dict | None = None) -> dict:
     """The model variant using the most features all of which are `available` (variants are
     listed from the richest to the model-free one, which needs only BASE_FEATURES)."""
     model = model or load_model()
