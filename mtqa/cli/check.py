@@ -103,6 +103,11 @@ def check(
     else:
         pipeline.translator = _load_translator(model, device, compute_type, beam_size)
     result = pipeline.check(item)
+    if result.backtranslation is not None:  # counters go to the log: the report stays byte-identical run to run
+        from mtqa.errors import logger
+
+        logger.info("back-translation: %d translated, %d from cache", result.backtranslation.translated,
+                    result.backtranslation.cache_hits)
     protected = _inputs(target, source, corpus, settings, back_translation)
     if fmt.value == "text" and output is None:
         from mtqa.report.terminal import print_report

@@ -38,13 +38,23 @@ def _meaning():
     return CHRF(word_order=2, beta=1, lowercase=True)
 
 
+def _signature(metric) -> str:
+    # sacrebleu knows the number of references only once it has scored something; mtqa always
+    # scores against one reference, so a run with nothing to score (no source found) still has one.
+    try:
+        return str(metric.get_signature())
+    except ValueError:  # "Number of references unknown": nothing scored yet
+        metric.sentence_score("a", ["a"])
+        return str(metric.get_signature())
+
+
 def chrf_signature() -> str:
-    return str(_chrf().get_signature())
+    return _signature(_chrf())
 
 
 def meaning_signature() -> str:
     """The sacrebleu signature of the back-translation check's score (meaning_score)."""
-    return str(_meaning().get_signature())
+    return _signature(_meaning())
 
 
 def meaning_score(hypothesis: str, reference: str) -> float:
@@ -77,8 +87,8 @@ class BackTranslation:
 
     def summary(self) -> dict:
         out = {"skipped": False, "backend": str(self.identity.get("backend", "")), "model": self.model,
-               "model_hash": self.model_hash, "compute_type": self.compute_type, "translated": self.translated,
-               "cache_hits": self.cache_hits, "chrf_signature": meaning_signature()}
+               "model_hash": self.model_hash, "compute_type": self.compute_type,
+               "chrf_signature": meaning_signature()}
         for key in ("file", "sha256", "lines", "thresholds_from"):  # a replayed back-translation's provenance
             if key in self.identity:
                 out[key] = self.identity[key]
