@@ -31,13 +31,16 @@ def read_gold(path: Path | str) -> dict[int, frozenset[str]]:
         if not row.strip():
             continue
         cols = row.split("\t")
-        if len(cols) < 2 or not cols[0].strip().isdigit():
+        number = cols[0].strip()
+        if len(cols) < 2 or not (number.isascii() and number.isdigit()):
             raise InputError(f"{path}:{k}: expected 'line<TAB>categories<TAB>note'")
+        if len(number) > 9:  # a line number, not thousands of digits (int() would refuse them)
+            raise InputError(f"{path}:{k}: line number {number[:12]}... is out of range")
         cats = frozenset(c for c in cols[1].split(",") if c)
         unknown = sorted(cats - set(FLAG_CATEGORIES))
         if unknown:
             raise InputError(f"{path}:{k}: unknown categor{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)}")
-        out[int(cols[0])] = out.get(int(cols[0]), frozenset()) | cats
+        out[int(number)] = out.get(int(number), frozenset()) | cats
     return out
 
 

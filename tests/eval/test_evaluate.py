@@ -473,3 +473,11 @@ def test_default_flores_dir_is_beside_the_repository():
     from conftest import REPO
 
     assert ev.default_flores_dir() == REPO.parent / "shared" / "data" / "flores200-dev"
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "\u00b2", "1\u0663"])
+def test_a_gold_line_number_that_is_not_one_is_a_one_line_error(tmp_path, number):
+    gold = tmp_path / "x.gold.tsv"
+    gold.write_text(f"line\tcategories\tnote\n{number}\taccuracy/number\tx\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.gold\.tsv:2:"):
+        ev.read_gold(gold)
