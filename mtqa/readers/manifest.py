@@ -76,6 +76,12 @@ def _checked_item(where: str, base: Path, target: str, source: str | None,
     so is a path outside the manifest's folder (absolute, "..", a link out) unless `allow_outside`."""
     if not target.strip():
         raise InputError(f"{where}: empty target")
+    for role, value in (("target", target), ("source", source), ("back_translation", back_translation)):
+        try:
+            if value is not None:
+                os.fsencode(value)
+        except UnicodeEncodeError:  # a lone surrogate from a JSON escape ("\ud800"): no file has that name
+            raise InputError(f"{where}: {role} {visible(value)[:300]}: not a valid file name") from None
     item = BatchItem(_resolve(base, target.strip()),
                      _resolve(base, source.strip()) if source and source.strip() else None,
                      _resolve(base, back_translation.strip()) if back_translation and back_translation.strip()

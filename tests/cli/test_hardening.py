@@ -962,3 +962,14 @@ def test_no_configuration_file_can_make_mtqa_run_a_program(tmp_path, monkeypatch
 
     monkeypatch.setenv("MTQA_GRAMMALECTE", str(program))
     assert grammar.executable_path() == str(program)
+
+
+def test_a_manifest_path_with_a_lone_surrogate_is_a_one_line_error(tmp_path):
+    """Found by the long fuzz profile: a JSON escape such as \\ud80c is no file name."""
+    from mtqa.errors import InputError
+    from mtqa.readers.manifest import read_manifest
+
+    manifest = tmp_path / "feed.jsonl"
+    manifest.write_text('{"target": "a\\ud80c.fr.txt"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"feed\.jsonl:1: target .*not a valid file name"):
+        read_manifest(manifest)
