@@ -81,7 +81,7 @@ def _checked_item(where: str, base: Path, target: str, source: str | None,
             if value is not None:
                 os.fsencode(value)
         except UnicodeEncodeError:  # a lone surrogate from a JSON escape ("\ud800"): no file has that name
-            raise InputError(f"{where}: {role} {visible(value)[:300]}: not a valid file name") from None
+            raise InputError(f"{where}: {role} {visible(str(value))[:300]}: not a valid file name") from None
     item = BatchItem(_resolve(base, target.strip()),
                      _resolve(base, source.strip()) if source and source.strip() else None,
                      _resolve(base, back_translation.strip()) if back_translation and back_translation.strip()
