@@ -7,7 +7,7 @@
     python scripts/fit_quality.py swap     [--cache DIR]       # faithful vs swapped lines, +/- back-translation
 
 Data: nb.txt, fr.txt and the Norwegian->French system outputs in mt-nb-fr/ (FLORES-200 *dev*
-only; devtest is never read). The target of the fit is each line's sentence chrF against the
+only; no other split is read). The target of the fit is each line's sentence chrF against the
 human fr.txt (sacrebleu, signature printed). The human fr.txt is not fitted on (its
 lines translate English, not nb.txt, and read as less literal than MT): it calibrates the
 thresholds, and it must score above the systems.
@@ -273,7 +273,7 @@ def cmd_fit(args) -> None:
                      + ", ".join(f"{n} {f['mean']:.1f}" for n, f in report["model-free"]["all"].items()),
             "training": {
                 "script": "scripts/fit_quality.py fit --write",
-                "data": "FLORES-200 dev (nb.txt -> mt-nb-fr/*.txt, human fr.txt); never devtest",
+                "data": "FLORES-200 dev (nb.txt -> mt-nb-fr/*.txt, human fr.txt); the dev split only",
                 "files_sha256": meta["data"],
                 "systems": names, "lines": "all 997 of each system; human fr.txt for the thresholds only",
                 "target": f"sentence chrF against fr.txt ({meta['chrf_signature']})",
