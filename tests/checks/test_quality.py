@@ -69,7 +69,7 @@ def test_model_file_has_its_schema_and_training_signature():
     assert model["version"] >= 1 and "0-100" in model["scale"]
     training = model["training"]
     assert training["script"].startswith("scripts/fit_quality.py")
-    assert all(name.startswith(("nb.txt", "fr.txt", "mt-nb-fr/")) for name in training["files_sha256"])
+    assert all(name.startswith(("nb.txt", "fr.txt", "mt-nb-fr/", "bt-fr-nb/")) for name in training["files_sha256"])
     assert all(len(h) == 64 for h in training["files_sha256"].values())
     names = [v["name"] for v in model["variants"]]
     assert names[-1] == "model-free"
