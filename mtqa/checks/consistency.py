@@ -17,6 +17,18 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .:!").lower()
 
 
+def _grouped(data: CheckInput, side: str) -> dict[str, dict[str, list]]:
+    """One-sentence pairs of at most MAX_WORDS words on `side` ("source" or "target"), grouped by
+    that side's normalised text, then by the other side's: the renderings of each string."""
+    other = "target" if side == "source" else "source"
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for pair in data.pairs:
+        key = getattr(pair, f"{side}_text")
+        if len(pair.source) == 1 and len(pair.target) == 1 and len(key.split()) <= MAX_WORDS:
+            groups[_norm(key)][_norm(getattr(pair, f"{other}_text"))].append(pair)
+    return groups
+
+
 class ConsistencyCheck(Check):
     """Inconsistent renderings of one source string ("Se mer" as both "Voir plus" and "Afficher plus")."""
 
@@ -29,11 +41,7 @@ class ConsistencyCheck(Check):
         severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
 
     def run(self, data: CheckInput):
-        renderings: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for pair in data.pairs:
-            if len(pair.source) == 1 and len(pair.target) == 1 and len(pair.source_text.split()) <= MAX_WORDS:
-                renderings[_norm(pair.source_text)][_norm(pair.target_text)].append(pair)
-        for source, by_target in sorted(renderings.items()):
+        for source, by_target in sorted(_grouped(data, "source").items()):
             if len(by_target) < 2:
                 continue
             variants = sorted({pairs[0].target_text for pairs in by_target.values()})
@@ -57,11 +65,7 @@ class TargetConsistencyCheck(Check):
         severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
 
     def run(self, data: CheckInput):
-        sources: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for pair in data.pairs:
-            if len(pair.source) == 1 and len(pair.target) == 1 and len(pair.target_text.split()) <= MAX_WORDS:
-                sources[_norm(pair.target_text)][_norm(pair.source_text)].append(pair)
-        for target, by_source in sorted(sources.items()):
+        for target, by_source in sorted(_grouped(data, "target").items()):
             if len(by_source) < 2 or not target:
                 continue
             variants = sorted({pairs[0].source_text for pairs in by_source.values()})
