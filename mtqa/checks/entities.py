@@ -39,16 +39,29 @@ ORGANISATION_CUES = (
 )
 
 
+# The hand-written list (seas, historical names, people, organisations) first, then CLDR's
+# territory and city names (scripts/build_exonyms.py); a name in both keeps every French form.
+EXONYM_FILES = ("exonyms.toml", "exonyms-cldr.toml")
+
+
 @lru_cache(maxsize=1)
 def exonyms() -> dict[str, tuple[str, ...]]:
-    with resources.files("mtqa.data").joinpath("exonyms.toml").open("rb") as fh:
-        table = tomllib.load(fh)
-    return {k.lower(): tuple(v) for group in table.values() for k, v in group.items()}
+    """Norwegian name (lowercase) -> the French renderings accepted for it."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in EXONYM_FILES:
+        with resources.files("mtqa.data").joinpath(name).open("rb") as fh:
+            table = tomllib.load(fh)
+        for group in table.values():
+            for k, forms in group.items():
+                key = k.lower()
+                out[key] = tuple(dict.fromkeys((*out.get(key, ()), *forms)))
+    return out
 
 
 @lru_cache(maxsize=100_000)
 def _fold(word: str) -> str:
-    return strip_accents(word.lower()).replace("ï", "i")
+    # "Côte d’Ivoire" (CLDR) and "Côte d'Ivoire" (a keyboard) are one name
+    return strip_accents(word.lower()).replace("ï", "i").replace("’", "'")
 
 
 @lru_cache(maxsize=1)
