@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from mtqa.checks.backtranslation import BackTranslationCheck
 from mtqa.checks.base import AlignedPair, Check, CheckInput, Options
 from mtqa.checks.capitals import CapitalsCheck
-from mtqa.checks.consistency import ConsistencyCheck, TargetConsistencyCheck
+from mtqa.checks.consistency import ConsistencyCheck, TargetConsistencyCheck, TermConsistencyCheck
 from mtqa.checks.coverage import LexicalCoverageCheck
 from mtqa.checks.entities import NamedEntityCheck
 from mtqa.checks.furniture import CreditCheck, HashtagCheck, InterfaceTextCheck, KickerCheck, TeaserCheck
@@ -40,7 +40,7 @@ REGISTRY: dict[str, type[Check]] = {
         TeaserCheck, HashtagCheck, KickerCheck, QuotationCheck, ConsistencyCheck, GrammarCheck,
         BackTranslationCheck, TermbaseCheck, QualityCheck,
         PlaceholderCheck, UrlHandleCheck, PunctuationCheck, SpacingCheck, CapitalsCheck, TargetConsistencyCheck,
-        RulesCheck,
+        TermConsistencyCheck, RulesCheck,
     )
 }
 

@@ -75,3 +75,141 @@ class TargetConsistencyCheck(Check):
                                     f"{pair.target_text!r} translates {len(variants)} different source strings: "
                                     + " / ".join(variants), source_text=pair.source_text,
                                     evidence={"sources": variants})
+
+
+# ------------------------------------------------------------------ terms across the article
+
+_FR_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+MAX_TERM_TOKENS = 3  # "taux directeur", "banque centrale européenne"
+
+
+def _fr_tokens(text: str) -> list[tuple[str, int, int]]:
+    """(lowercased token, start, end), elided articles split off ("l’inflation" -> "inflation")."""
+    out = []
+    for m in _FR_TOKEN.finditer(text):
+        word, start = m.group(0), m.start()
+        head = re.match(r"(?i)(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", word)
+        if head:
+            word, start = word[head.end():], start + head.end()
+        out.append((word.lower(), start, start + len(word)))
+    return out
+
+
+def _fr_terms(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """French candidate terms of a text, keyed by their words' stems ("objectifs zoom" and
+    "objectif zoom" are one term): runs of 1-3 words joined by spaces or an apostrophe (never
+    across punctuation) that begin and end with a content word (stopwords may sit inside: "taux
+    de change"), with the span of their first occurrence."""
+    from mtqa.text.lexicon import STOPWORDS, stem
+
+    stop = STOPWORDS["fr"]
+    toks = _fr_tokens(text)
+    out: dict[tuple[str, ...], tuple[int, int]] = {}
+    for i, (w, a, _) in enumerate(toks):
+        if w in stop or len(w) < 3:
+            continue
+        for j in range(i, min(len(toks), i + MAX_TERM_TOKENS)):
+            if j > i and text[toks[j - 1][2]:toks[j][1]].strip(" '’"):
+                break  # punctuation between: "milliards d’euros (14,7 milliards" is not a term
+            if toks[j][0] not in stop and len(toks[j][0]) >= 3:
+                out.setdefault(tuple(stem(t, "fr") for t, _, _ in toks[i:j + 1]), (a, toks[j][2]))
+    return out
+
+
+class TermConsistencyCheck(Check):
+    """A source term rendered one way through the article and another way once ("styringsrenten":
+    "taux directeur" twice, then "taux de gouvernance"). Model-free and document-level: a French
+    term that appears only, and then at least twice, with one Norwegian word is taken as its
+    rendering; a sentence that has the word, keeps part of that rendering and not the rest
+    renders it differently."""
+
+    name = "term-consistency"
+    category = TERMINOLOGY
+    needs_source = True
+
+    @dataclass(frozen=True)
+    class Options(Check.Options):
+        severity: Severity = field(default=Severity.MINOR, metadata={"help": "severity of this check's flags"})
+        min_occurrences: int = field(default=3, metadata={
+            "help": "sentences a source word must appear in before its renderings are compared", "min": 3})
+        min_letters: int = field(default=7, metadata={
+            "help": "shortest source word compared (long words: compounds and terms, not light verbs)", "min": 1})
+
+    def run(self, data: CheckInput):
+        from mtqa.text.lexicon import content_words, stem
+
+        pairs = [p for p in data.translated_pairs if p.target]
+        source_terms: list[set[str]] = []
+        target_terms: list[dict[tuple[str, ...], tuple[int, int]]] = []
+        spelling: dict[str, str] = {}   # term -> a source word that has it
+        names: set[str] = set()         # every source word as a French stem: carried-over names
+        for pair in pairs:
+            words = content_words(pair.source_text, "nb")
+            names.update(stem(w.text.lower(), "fr") for w in words)
+            terms = set()
+            for w in words:
+                if len(w.text) >= self.options.min_letters and w.text[:1].islower():
+                    terms.add(w.lemma_stem or w.stem)
+                    spelling.setdefault(w.lemma_stem or w.stem, w.text.lower())
+            source_terms.append(terms)
+            target_terms.append(_fr_terms(pair.target_text))
+        line_of = [p.target[0].line for p in pairs]
+        where: dict[str, list[int]] = defaultdict(list)
+        for k, terms in enumerate(source_terms):
+            for t in terms:
+                where[t].append(k)
+        found: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for k, french in enumerate(target_terms):
+            for g in french:
+                found[g].append(k)
+        for term, beads in sorted(where.items()):
+            if len(beads) < self.options.min_occurrences:
+                continue
+            rendering = self._rendering(term, spelling[term], beads, found, names, line_of)
+            if rendering is None:
+                continue
+            with_it = sorted(found[rendering])
+            a, b = target_terms[with_it[0]][rendering]
+            shown = pairs[with_it[0]].target_text[a:b]
+            for k in beads:
+                if k not in with_it:
+                    yield from self._flag_variant(pairs[k], term, rendering, shown, target_terms[k],
+                                                  sorted({line_of[j] for j in with_it}))
+
+    @staticmethod
+    def _rendering(term: str, word: str, beads: list[int], found, names: set[str],
+                   line_of: list[int]) -> tuple[str, ...] | None:
+        """The French term found with `term` in all of its sentences but one, and nowhere else: of
+        those that open with a lexicon translation of the word or of a part of the compound (French
+        terms open with their head noun: "taux directeur", "taux de change"), the longest. Terms with
+        a word spelt like a source word (a name carried over) render that word, not this one."""
+        from mtqa.text.lexicon import compound_translations, lexicon
+
+        need, inside = max(2, len(beads) - 1), set(beads)
+        candidates = [g for g, ks in found.items()
+                      if len(ks) == need and set(ks) <= inside and not names.intersection(g)
+                      and len({line_of[k] for k in ks}) > 1]  # two lines, not two sentences of one
+        if not candidates:
+            return None
+        known = lexicon().get(term, frozenset()) | compound_translations(word)
+        supported = [g for g in candidates if g[0] in known]
+        return max(supported, key=lambda g: (len(g), g)) if supported else None
+
+    def _flag_variant(self, pair, term, rendering, rendering_text, terms, lines):
+        """Flag the sentence's own term with the rendering's head noun and other words, if any."""
+        variants = [(g, span) for g, span in terms.items()
+                    if g != rendering and len(g) > 1 and g[0] == rendering[0]]
+        if not variants:
+            return  # no trace of the rendering: a pronoun or a rewording, not an inconsistency
+        g, (a, b) = max(variants, key=lambda v: (len(v[0]), -v[1][0]))
+        seg, offset = pair.target[0], 0
+        for s in pair.target:  # the segment of the bead that holds the span
+            if a >= offset and b <= offset + len(s.text):
+                seg, a, b = s, a - offset, b - offset
+                break
+            offset += len(s.text) + 1
+        shown, other = seg.text[a:b], rendering_text
+        yield self.flag(seg, f"“{shown}” here, “{other}” for the same source term in line"
+                             f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}",
+                        source_text=pair.source_text, span=(seg.start + a, seg.start + b),
+                        evidence={"source_term": term, "rendering": other, "lines": lines, "variant": shown})

@@ -296,3 +296,29 @@ def test_numbers_accept_norwegian_thousands_points():
     nb = "Tallene var 291.773, 300.948 og 9174 stemmer."
     assert run("numbers", [nb], ["Les chiffres étaient de 291 773, 300 948 et 9 174 voix."]) == []
     assert run("numbers", [nb], ["Les chiffres étaient de 291 773, 300 949 et 9 174 voix."]) != []
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("Hun reiste videre til Damaskus og Beirut.", "Elle a poursuivi jusqu'à Damas et Beyrouth."),
+    ("Presidenten i Aserbajdsjan besøkte Elfenbenskysten.", "Le président de l'Azerbaïdjan s'est rendu en Côte d'Ivoire."),
+    ("Flyet landet i Bisjkek etter å ha forlatt Baku.", "L'avion a atterri à Bichkek après avoir quitté Bakou."),
+])
+def test_named_entity_accepts_cldr_exonyms(nb, fr):
+    """Countries and cities French spells its own way come from CLDR (mtqa/data/exonyms-cldr.toml,
+    scripts/build_exonyms.py), not only from the hand-written list."""
+    assert [(f.evidence.get("source_name"), f.evidence.get("target_word")) for f in run("named-entity", [nb], [fr])] == []
+
+
+def test_cldr_exonym_table_is_what_the_build_script_writes():
+    babel = pytest.importorskip("babel", reason="scripts/build_exonyms.py reads CLDR through Babel")
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("build_exonyms", root / "scripts" / "build_exonyms.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    shipped = (root / "mtqa" / "data" / "exonyms-cldr.toml").read_text(encoding="utf-8")
+    if f"Babel {babel.__version__}:" not in shipped.splitlines()[0]:
+        pytest.skip(f"the table was built with another Babel than {babel.__version__}")
+    assert build.render(build.pairs()) == shipped
