@@ -119,6 +119,27 @@ def rendered(name: str, target: str, target_folded: str) -> bool:
     return False
 
 
+# Capitalised inside English titles ("The Colbert Report", "Lord Of The Rings"), not names.
+ENGLISH_TITLE_WORDS = frozenset({"The", "And", "For", "From", "With"})
+
+
+def _closest_common_noun(name: str, target: str) -> tuple[str, float]:
+    """closest_word over every word, for the name and its genitive-less form, comparing spellings
+    with ph/f, k/c, th/t folded as well ("Faraos" -> "pharaon")."""
+    best, best_ratio = "", 0.0
+    forms = [name] + ([name[:-1]] if name.endswith("s") and len(name) > 4 else [])
+    for form in forms:
+        word, ratio = closest_word(form, target)
+        if ratio > best_ratio:
+            best, best_ratio = word, ratio
+        spelt = _spelling(_fold(form))
+        for word, word_folded in _target_words(target):
+            ratio = difflib.SequenceMatcher(None, spelt, _spelling(word_folded)).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = word, ratio
+    return best, best_ratio
+
+
 def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str, float]:
     """The word of `target` spelt most like `name` (only capitalised words: `capitalised`)."""
     folded = _fold(name)
@@ -374,6 +395,8 @@ class NamedEntityCheck(Check):
                     name = base_name(found.text)
                     if len(name) < 3 or name in seen or (src_seg.kicker and name in src_seg.kicker):
                         continue  # caps kickers are checked elsewhere
+                    if name in ENGLISH_TITLE_WORDS:
+                        continue  # "The" of "The Daily Show": the title is the name, not its article
                     seen.add(name)
                     if rendered(name, target, target_folded):
                         continue
@@ -398,7 +421,7 @@ class NamedEntityCheck(Check):
                                                   "similarity": round(ratio, 3), "organisation": must_keep},
                                         span=(seg.start + i, seg.start + i + len(word)))
                         continue
-                    common, common_ratio = closest_word(name, target)
+                    common, common_ratio = _closest_common_noun(name, target)
                     if common_ratio >= COMMON_NOUN:
                         continue  # rendered by a common noun ("University" -> "université")
                     if len(name) >= 3:

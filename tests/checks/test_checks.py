@@ -133,6 +133,14 @@ def test_furniture_checks_on_a_caption_line():
     (["Norges Bank holdt renten uendret, og inflasjonen falt."],
      "Norges Bank a maintenu la rente inchangée, et l'inflation a baissé.",
      "Norges Bank a maintenu le taux inchangé, et l'inflation a baissé."),
+    # fløy: the past of "fly" (flew), not a wing
+    (["Helikopteret fløy lavt over flyplassen før piloten landet."],
+     "L'hélicoptère aile bas au-dessus de l'aéroport avant que le pilote n'atterrisse.",
+     "L'hélicoptère volait bas au-dessus de l'aéroport avant que le pilote n'atterrisse."),
+    # stakk: fled (stakk av), not stabbed
+    (["Sjåføren stakk fra åstedet, men politiet fant bilen og han ble pågrepet."],
+     "Le chauffeur a poignardé la scène, mais la police a retrouvé la voiture et il a été arrêté.",
+     "Le chauffeur a pris la fuite, mais la police a retrouvé la voiture et il a été arrêté."),
 ])
 def test_word_sense_homographs_and_false_friends(nb, wrong, right):
     assert [f.line for f in run("word-sense", nb, [wrong])] == [1]
@@ -322,3 +330,19 @@ def test_cldr_exonym_table_is_what_the_build_script_writes():
     if f"Babel {babel.__version__}:" not in shipped.splitlines()[0]:
         pytest.skip(f"the table was built with another Babel than {babel.__version__}")
     assert build.render(build.pairs()) == shipped
+
+
+@pytest.mark.parametrize("nb, fr", [
+    ("De var studenter lenge før The Daily Show ble laget i Washington.",
+     "Ils étaient étudiants bien avant le Daily Show, créé à Washington."),
+    ("Turistene i Kairo fryktet Faraos forbannelse.", "Les touristes du Caire craignaient la malédiction du pharaon."),
+])
+def test_named_entity_title_articles_and_genitive_common_nouns_are_not_replacements(nb, fr):
+    """"The" of an English title is not a name; "Faraos" (genitive) is rendered by "pharaon" (ph/f)."""
+    assert [(f.severity, f.message) for f in run("named-entity", [nb], [fr])] == []
+
+
+def test_named_entity_a_name_put_in_place_of_another_is_still_major():
+    flags = run("named-entity", ["Turistene i Kairo fryktet Faraos forbannelse."],
+                ["Les touristes du Caire craignaient la malédiction de Herostratus."])
+    assert [f.severity for f in flags] == ["major"]
