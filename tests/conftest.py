@@ -28,6 +28,26 @@ def mtqa_process(*args, cwd=REPO, env_extra=None, timeout=600):
                           cwd=cwd, env=env, timeout=timeout)
 
 
+def script_fixture(script: str, name: str):
+    """A module-scoped fixture `name`: scripts/SCRIPT.py imported as a module, registered in
+    sys.modules while the test module runs (dataclasses look their module up there)."""
+    import sys
+
+    @pytest.fixture(scope="module", name=name)
+    def fixture():
+        module_name = f"_mtqa_script_{script}"
+        spec = importlib.util.spec_from_file_location(module_name, REPO / "scripts" / f"{script}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+            yield module
+        finally:
+            sys.modules.pop(module_name, None)
+
+    return fixture
+
+
 def mtqa_main(capsys, *args) -> tuple[int, str, str]:
     """`mtqa ARGS` in this process (faster; pytest's capsys captures): (exit status, stdout, stderr)."""
     from mtqa.cli import main

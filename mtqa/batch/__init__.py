@@ -16,7 +16,8 @@ The pieces, from the edges in:
   batch resumes; the batch holds a lock on OUTDIR and refuses files there that its state does
   not record as mtqa's, and its workers die with it;
 - summary (`summary`): `summary_dict` ranks the articles (errors, then worst severity, flags,
-  path) and is byte-identical whatever the number of jobs.
+  path) and is byte-identical whatever the number of jobs; with `-f xlsx` summary.xlsx holds
+  it and every article's sheet (`mtqa.report.xlsx_report.render_batch_xlsx`).
 
 An article that cannot be checked (bad encoding, empty file, Grammalecte failing...) becomes a
 row with verdict "error" and its one-line message; the batch goes on. `exit_status` is that of
@@ -28,9 +29,9 @@ from mtqa.readers.manifest import (
     JSONL_SUFFIXES, BatchItem, collect_inputs, parse_manifest_csv, parse_manifest_jsonl, read_manifest,
 )
 from mtqa.batch.plan import (
-    RESERVED_NAMES, STATE_FILE, STATE_SAVE_SECONDS, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON, corpus_hash,
-    foreign_file, is_current, load_state, output_collisions, read_state, render_state, report_extension,
-    report_names, settings_hash, sha256_bytes_of, state_entry, worker_settings,
+    RESERVED_NAMES, STATE_FILE, STATE_SAVE_SECONDS, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON, SUMMARY_XLSX,
+    corpus_hash, foreign_file, is_current, load_state, output_collisions, read_state, render_state,
+    report_extension, report_names, settings_hash, sha256_bytes_of, state_entry, summary_names, worker_settings,
 )
 from mtqa.batch.summary import (
     SUMMARY_VERSION, VERDICT_RANK, ArticleOutcome, error_outcome, exit_status, minimal_summary_html,
@@ -43,11 +44,11 @@ from mtqa.batch.runner import (
 
 __all__ = [
     "EXIT_INTERNAL", "JSONL_SUFFIXES", "MAX_CHUNK", "RESERVED_NAMES", "STATE_FILE", "STATE_SAVE_SECONDS",
-    "STATE_VERSION", "SUMMARY_HTML", "SUMMARY_JSON", "SUMMARY_VERSION", "VERDICT_RANK", "ArticleOutcome", "BatchItem",
+    "STATE_VERSION", "SUMMARY_HTML", "SUMMARY_JSON", "SUMMARY_VERSION", "SUMMARY_XLSX", "VERDICT_RANK", "ArticleOutcome", "BatchItem",
     "BatchResult", "Job", "OutdirLocked", "WorkerConfig", "WorkerFailed", "chunk_size", "collect_inputs",
     "corpus_hash", "error_outcome", "exit_status", "foreign_file", "init_worker", "is_current", "load_state",
     "lock_outdir", "minimal_summary_html", "outcome_from_flags", "output_collisions", "parse_manifest_csv",
     "parse_manifest_jsonl", "rank_key", "rank_outcomes", "read_manifest", "read_state", "render_state",
     "render_summary_html", "render_summary_json", "report_extension", "report_names", "run_batch", "run_chunk",
-    "settings_hash", "sha256_bytes_of", "state_entry", "summary_dict", "worker_settings",
+    "settings_hash", "sha256_bytes_of", "state_entry", "summary_dict", "summary_names", "worker_settings",
 ]

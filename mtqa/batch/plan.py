@@ -31,7 +31,13 @@ STATE_FILE = ".mtqa-batch.json"
 STATE_SAVE_SECONDS = 2.0            # the state is saved at most this often during a run (and at its end)
 SUMMARY_JSON = "summary.json"
 SUMMARY_HTML = "summary.html"
-RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML})
+SUMMARY_XLSX = "summary.xlsx"       # with -f xlsx: the summary and every article's sheet in one workbook
+RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML, SUMMARY_XLSX})
+
+
+def summary_names(fmt: str) -> list[str]:
+    """The summary files a batch writes with report format `fmt`."""
+    return [SUMMARY_JSON, SUMMARY_HTML] + ([SUMMARY_XLSX] if fmt == "xlsx" else [])
 
 
 def report_extension(fmt: str) -> str:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from mtqa.batch.plan import (
-    STATE_FILE, STATE_SAVE_SECONDS, SUMMARY_HTML, SUMMARY_JSON, _fingerprint, foreign_file, is_current, read_state,
-    render_state, report_names, settings_hash, state_entry,
+    STATE_FILE, STATE_SAVE_SECONDS, SUMMARY_HTML, SUMMARY_JSON, SUMMARY_XLSX, _fingerprint, foreign_file, is_current,
+    read_state, render_state, report_names, settings_hash, state_entry, summary_names,
 )
 from mtqa.batch.summary import (
     ArticleOutcome, error_outcome, outcome_from_flags, rank_outcomes, render_summary_html, render_summary_json,
@@ -128,7 +128,8 @@ class _Worker:
         except Exception as exc:
             return _error_of(job, exc)
         used = result.source.path if result.source is not None and result.bilingual is None else None
-        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on, result.checked)
+        return outcome_from_flags(job.item, used, job.report, result.flags, self.config.fail_on, result.checked,
+                                  result.provenance)
 
 
 def _error_of(job: Job, exc: BaseException) -> ArticleOutcome:
@@ -338,13 +339,14 @@ def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_star
     if warning and (resume or os.path.exists(outdir / STATE_FILE)):
         on_warning(warning)
     state = dict(recorded)
-    foreign = foreign_file(outdir, [*names, SUMMARY_JSON, SUMMARY_HTML], owned)
+    summaries = summary_names(config.fmt)
+    foreign = foreign_file(outdir, [*names, *summaries], owned)
     if foreign is not None:
         raise InputError(f"{visible(str(outdir / foreign))}: exists and was not written by mtqa batch (not recorded "
                          f"in {STATE_FILE}); move it away or choose another -o folder")
     # Claimed before any report is written: a batch killed at any point leaves only files that
     # its state records as mtqa's, and the next run may replace them.
-    claimed = owned | {*names, SUMMARY_JSON, SUMMARY_HTML}
+    claimed = owned | {*names, *summaries}
     saved = {"at": clock(), "pending": int(claimed != owned or not os.path.exists(outdir / STATE_FILE))}
     owned = claimed
 
@@ -442,6 +444,16 @@ def _run_jobs(items, config, outdir, todo, current, done, finish, *, jobs, chunk
 
     outcomes = current + done
     summary = summary_dict(outcomes, config.fail_on)
+    write_summaries(outdir, config.fmt, summary, write_output)
+    return BatchResult(rank_outcomes(outcomes), len(current), summary)
+
+
+def write_summaries(outdir: Path, fmt: str, summary: dict, write_output: Callable) -> None:
+    """summary.json and summary.html; with -f xlsx also summary.xlsx, every article's sheet in one
+    workbook (built from the article reports in OUTDIR, so resumed articles are in it too)."""
     write_output(outdir / SUMMARY_JSON, render_summary_json(summary))
     write_output(outdir / SUMMARY_HTML, render_summary_html(summary))
-    return BatchResult(rank_outcomes(outcomes), len(current), summary)
+    if fmt == "xlsx":
+        from mtqa.report.xlsx_report import render_batch_xlsx
+
+        write_output(outdir / SUMMARY_XLSX, render_batch_xlsx(summary, outdir))

@@ -18,7 +18,7 @@ from mtqa.core.flags import CATEGORIES, SEVERITIES, SEVERITY_RANK, active, verdi
 from mtqa.errors import EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from mtqa.readers.manifest import BatchItem
 
-SUMMARY_VERSION = "1.0"
+SUMMARY_VERSION = "1.1"   # 1.1: each article's provenance (outlet, confidence)
 # "unchecked" (no source found: the translation was not compared with anything) ranks above "fail":
 # like an error, the article still needs a look before anything is known about it.
 VERDICT_RANK = {"pass": 0, "fail": 1, "unchecked": 2, "error": 3}
@@ -38,21 +38,25 @@ class ArticleOutcome:
     by_category: dict = field(default_factory=dict)
     error: str | None = None
     internal: bool = False      # the error is a bug in mtqa (exit status 3), not bad input
+    provenance: dict | None = None  # {"outlet", "confidence"} from the credits; None when not checked
 
     def to_dict(self) -> dict:
         return {"target": self.target, "source": self.source, "report": self.report, "verdict": self.verdict,
                 "worst_severity": self.worst_severity, "flags": self.flags, "by_severity": self.by_severity,
-                "by_category": self.by_category, "error": self.error}
+                "by_category": self.by_category, "error": self.error, "provenance": self.provenance}
 
     @classmethod
     def from_dict(cls, row: dict, internal: bool = False) -> "ArticleOutcome":
+        provenance = row.get("provenance")  # absent from a state written before summary 1.1
         return cls(row["target"], row["source"], row["report"], row["verdict"], row["worst_severity"],
-                   row["flags"], dict(row["by_severity"]), dict(row["by_category"]), row["error"], internal)
+                   row["flags"], dict(row["by_severity"]), dict(row["by_category"]), row["error"], internal,
+                   dict(provenance) if isinstance(provenance, dict) else None)
 
 
 def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: Sequence,
-                       fail_on: str, checked: bool = True) -> ArticleOutcome:
-    """The summary row of a checked article; suppressed flags (mtqa.toml [[suppress]]) do not count."""
+                       fail_on: str, checked: bool = True, provenance=None) -> ArticleOutcome:
+    """The summary row of a checked article; suppressed flags (mtqa.toml [[suppress]]) do not count.
+    `provenance`: the article's mtqa.source.provenance.Provenance (its outlet and confidence)."""
     flags = active(list(flags))
     by_severity = Counter(f.severity for f in flags)
     by_category = Counter(f.category for f in flags)
@@ -62,7 +66,9 @@ def outcome_from_flags(item: BatchItem, source: str | None, report: str, flags: 
         target=str(item.target), source=source, report=report, verdict=verdict(list(flags), fail_on, checked),
         worst_severity=worst, flags=len(flags),
         by_severity={s: by_severity[s] for s in SEVERITIES if by_severity[s]},
-        by_category={c: by_category[c] for c in sorted(by_category, key=lambda c: (order.get(c, len(order)), c))})
+        by_category={c: by_category[c] for c in sorted(by_category, key=lambda c: (order.get(c, len(order)), c))},
+        provenance=None if provenance is None else {"outlet": provenance.outlet,
+                                                    "confidence": round(provenance.confidence, 3)})
 
 
 def error_outcome(item: BatchItem, message: str, internal: bool = False) -> ArticleOutcome:

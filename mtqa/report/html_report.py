@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +30,9 @@ CHART_BAR_WIDTH = 360    # px of the longest bar
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("mtqa", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["evidence_value"] = _evidence_value
+    env.filters["evidence_label"] = evidence_label
+    env.filters["evidence_text"] = evidence_text
+    env.filters["code_spans"] = code_spans
     env.globals["SEVERITIES"] = SEVERITIES
     return env
 
@@ -60,13 +61,54 @@ def _page_assets(script: bool) -> dict:
     return {"css": Markup(css), "js": Markup(js), "csp": csp}
 
 
-def _evidence_value(value) -> str:
-    """An evidence value as one line of text (Jinja escapes it on output)."""
-    if isinstance(value, str):
-        return value
+def evidence_label(key: str) -> str:
+    """An evidence key as words ("source_name" -> "source name"): the page is for people, the
+    keys stay as they are in the JSON report."""
+    return key.replace("_", " ")
+
+
+def evidence_text(value) -> str:
+    """An evidence value as one line of text, no JSON punctuation (Jinja escapes it on output):
+    lists joined with commas, yes/no for booleans, "key: value" pairs for a mapping."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
     if isinstance(value, float):
         return f"{value:g}"
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, (list, tuple)):
+        parts = [evidence_text(v) for v in value]
+        return ("; " if any(isinstance(v, (dict, list, tuple)) for v in value) else ", ").join(parts)
+    if isinstance(value, dict):
+        return "; ".join(f"{evidence_label(k)}: {evidence_text(v)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def code_spans(text: str) -> Markup:
+    """`text` with its `backticked` commands set as code: a message written for the terminal
+    ("enable it with `mtqa models pull …`") reads on the page without stray backticks."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: not code spans, leave the text as it is
+        return Markup.escape(text)
+    return Markup("").join(Markup("<code>{}</code>").format(p) if i % 2 else Markup.escape(p)
+                           for i, p in enumerate(parts))
+
+
+def bead_label(kind: str) -> str:
+    """What an aligned row pairs, in words ("2-1" -> "2 Norwegian sentences ↔ 1 French sentence");
+    empty for the ordinary 1-1 row and for rows without an alignment."""
+    if not kind or kind == "1-1":
+        return ""
+    counts = kind.split("-")
+    if len(counts) != 2 or not all(c.isdigit() for c in counts):
+        return kind
+
+    def side(n: str, language: str) -> str:
+        if n == "0":
+            return f"no {language} sentence"
+        return f"{n} {language} sentence" + ("" if n == "1" else "s")
+
+    return f"{side(counts[0], 'Norwegian')} ↔ {side(counts[1], 'French')}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +146,14 @@ def highlight(text: str, spans: list[tuple[int, int, int]], flags: list[dict]) -
 
 
 def _flag_view(fid: int, flag: dict) -> dict:
-    return {"id": fid, **flag, "evidence": sorted(flag["evidence"].items())}
+    """A flag as the page lists it: its evidence as (key, value) pairs, and the flags merged into
+    it (the same problem found by other checks) apart, each as a line of its own."""
+    evidence = dict(flag["evidence"])
+    merged = evidence.pop("merged", None)
+    merged = merged if isinstance(merged, list) and all(isinstance(m, dict) for m in merged) else None
+    if merged is None and "merged" in flag["evidence"]:
+        evidence["merged"] = flag["evidence"]["merged"]
+    return {"id": fid, **flag, "evidence": sorted(evidence.items()), "merged": merged or []}
 
 
 def article_view(result: CheckResult, fail_on: str = "major") -> dict:
@@ -138,7 +187,7 @@ def article_view(result: CheckResult, fail_on: str = "major") -> dict:
     def row(kind: str, source: list[int], target: list[int]) -> dict:
         fids = [fid for j in target for fid in flags_of.get(j, [])]
         chrf = next((segments[j].get("chrf") for j in target if segments[j].get("chrf") is not None), None)
-        return {"kind": kind,
+        return {"kind": kind, "kind_label": bead_label(kind),
                 "source": [{"line": source_segments[i].line, "text": source_segments[i].text} for i in source],
                 "target": [segment_view(j) for j in target],
                 "flags": [_flag_view(fid, flags[fid]) for fid in sorted(fids)],

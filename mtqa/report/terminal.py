@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.markup import escape as _markup_escape
 from rich.text import Text
@@ -18,6 +20,37 @@ def escape(text: str) -> str:
     """User text (article, file name, message) for the console: control characters (ESC
     sequences, OSC 8/52) shown escaped, rich markup neutralised."""
     return _markup_escape(visible(str(text)))
+
+
+def wrap_keeping_code(text: str, width: int, indent: str = "  ") -> list[str]:
+    """`text` wrapped at words to `width` columns, continuation lines indented, never breaking a
+    `backticked` command: a command cut in two cannot be copied. A word or command wider than
+    the line gets a line of its own (the terminal folds it)."""
+    tokens = re.findall(r"`[^`]*`\S*|\S+", text)
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        candidate = f"{current} {token}" if current else token
+        if current and len(candidate) > width:
+            lines.append(current)
+            current = indent + token
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _field(console: Console, label: str, value: str, style: str = "") -> None:
+    """A header line "label: value" (value in rich markup, user text escaped), wrapped under its
+    value (hanging indent) rather than back at column 0."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(f"{label}:", style=style), Text.from_markup(value, style=style))
+    console.print(grid)
 
 
 def _clip(text: str, width: int = 160) -> str:
@@ -41,32 +74,33 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
                       f"{_n(len(result.target_segments), 'segment')}")
     if prov.outlet:
         who = f", reporters: {escape(', '.join(prov.reporters))}" if prov.reporters else ""
-        console.print(f"provenance: {escape(prov.outlet)} ({prov.source_language}), "
-                      f"confidence {prov.confidence:.2f}{who}")
+        _field(console, "provenance", f"{escape(prov.outlet)} ({prov.source_language}), "
+                                      f"confidence {prov.confidence:.2f}{who}")
     else:
-        console.print("provenance: no outlet found in credits")
+        _field(console, "provenance", "no outlet found in credits")
     if result.retrieval is not None:
         r = result.retrieval
         if r.chosen:
-            console.print(f"source: {escape(r.chosen.path)} (retrieved, confidence {r.confidence:.2f}: "
-                          f"{escape(r.reason)})")
+            _field(console, "source", f"{escape(r.chosen.path)} (retrieved, confidence {r.confidence:.2f}: "
+                                      f"{escape(r.reason)})")
         else:
-            console.print(f"source: none found ({escape(r.reason)}); source-free checks only")
+            _field(console, "source", f"none found ({escape(r.reason)}); source-free checks only")
     elif bilingual is not None:
-        console.print("source: the file's own (each unit pairs a source with its translation)")
+        _field(console, "source", "the file's own (each unit pairs a source with its translation)")
     elif result.source is not None:
-        console.print(f"source: {escape(result.source.path)}")
+        _field(console, "source", escape(result.source.path))
     else:
-        console.print("source: none given; source-free checks only (use --source or --corpus)")
+        _field(console, "source", "none given; source-free checks only (use --source or --corpus)")
     skipped = {k: v for k, v in result.checks_skipped.items() if "model" not in v}  # said once below
     if skipped:
-        console.print("skipped checks: " + ", ".join(f"{escape(k)} ({escape(v)})" for k, v in skipped.items()),
-                      style="dim")
+        _field(console, "skipped checks", ", ".join(f"{escape(k)} ({escape(v)})" for k, v in skipped.items()),
+               style="dim")
     bt = result.backtranslation
     if bt is None:
         from mtqa.core.result import NO_MODEL_REASON
 
-        console.print(NO_MODEL_REASON, style="dim", soft_wrap=True)
+        for line in wrap_keeping_code(NO_MODEL_REASON, console.width):
+            console.print(line, style="dim", soft_wrap=True, highlight=False, markup=False)
     else:
         console.print(f"back-translation: {escape(bt.model)} ({bt.compute_type}); {bt.translated} translated, "
                       f"{bt.cache_hits} from cache", style="dim")

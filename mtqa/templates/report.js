@@ -49,6 +49,19 @@
     if (status) { status.textContent = count + " of " + flags.length + " flags shown"; }
   }
 
+  // On paper every <details> is open: a closed one would print its title and hide what it holds.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   if (onlyFlagged) { onlyFlagged.addEventListener("change", apply); }
   apply();

@@ -57,10 +57,16 @@ def split_ui_suffix(text: str) -> int | None:
     return m.start() if m and m.start() > 0 else None
 
 
+def _label_alternation(table: str) -> str:
+    """The labels (or prefixes) of a furniture table, every language, as one regex alternation:
+    longest first, so that "Kilde video" wins over "Video"."""
+    labels = sorted({lab for items in furniture()[table].values() for lab in items}, key=len, reverse=True)
+    return "|".join(re.escape(lab) for lab in labels)
+
+
 @lru_cache(maxsize=1)
 def _credit_re() -> re.Pattern:
-    labels = sorted({lab for items in furniture()["credit_labels"].values() for lab in items}, key=len, reverse=True)
-    alts = "|".join(re.escape(lab) for lab in labels)
+    alts = _label_alternation("credit_labels")
     return re.compile(rf"^(?:{alts})\s?:\s*\S", re.IGNORECASE)
 
 
@@ -69,22 +75,25 @@ def is_credit(text: str) -> bool:
     return bool(_credit_re().match(text.strip()))
 
 
-@lru_cache(maxsize=1)
-def _teaser_prefix_re() -> re.Pattern:
-    items = sorted({p for v in furniture()["teaser_prefixes"].values() for p in v}, key=len, reverse=True)
-    alts = "|".join(re.escape(p) for p in items)
-    return re.compile(rf"^(?:{alts})\s?:", re.IGNORECASE)
+@lru_cache(maxsize=None)
+def _label_prefix_re(table: str) -> re.Pattern:
+    """Text opening with one of the table's labels and a colon ("Foto:", "Lire aussi :")."""
+    return re.compile(rf"^(?:{_label_alternation(table)})\s?:", re.IGNORECASE)
+
+
+def is_media_credit(text: str) -> bool:
+    """A credit of a picture or video ('Foto: NTB', 'Vidéo : AP'), not of the article ('Reporter: …')."""
+    return bool(_label_prefix_re("media_credit_labels").match(text.strip()))
 
 
 def has_teaser_prefix(text: str) -> bool:
     """'Les også: …', 'Lire aussi : …'."""
-    return bool(_teaser_prefix_re().match(text.strip()))
+    return bool(_label_prefix_re("teaser_prefixes").match(text.strip()))
 
 
 @lru_cache(maxsize=1)
 def _credit_suffix_re() -> re.Pattern:
-    labels = sorted({lab for items in furniture()["credit_labels"].values() for lab in items}, key=len, reverse=True)
-    alts = "|".join(re.escape(lab) for lab in labels)
+    alts = _label_alternation("credit_labels")
     # A credit glued to the end of a paragraph: '… », a-t-il dit. Photo : NTB'
     return re.compile(rf"(?<=[.!?»”\"])\s+(?:{alts})\s?:\s*[^.!?]{{1,80}}\.?$", re.IGNORECASE)
 

@@ -62,15 +62,17 @@ def test_csv_manifest_reports_every_article_and_ranks_the_worst_first(feed):
     proc = mtqa("batch", "--manifest", manifest, "-o", "out", "--jobs", "1", "--disable", "grammar", cwd=feed)
     assert proc.returncode == 1, proc.stderr  # the samples fail at major, the clean article passes
     summary = summary_of(feed / "out")
-    assert summary["summary_version"] == "1.0" and summary["tool"]["name"] == "mtqa"
+    assert summary["summary_version"] == "1.1" and summary["tool"]["name"] == "mtqa"
     assert summary["fail_on"] == "major"
     rows = summary["articles"]
     assert [Path(r["target"]).name for r in rows][-1] == "budget.fr.txt"
     assert {Path(r["target"]).name for r in rows} == {f"{s}.fr.txt" for s in (*STEMS, "budget")}
     for r in rows:
         assert set(r) == {"target", "source", "report", "verdict", "worst_severity", "flags", "by_severity",
-                          "by_category", "error"}
+                          "by_category", "error", "provenance"}
         report = json.loads((feed / "out" / r["report"]).read_text(encoding="utf-8"))
+        assert r["provenance"] == {"outlet": report["provenance"]["outlet"],
+                                   "confidence": report["provenance"]["confidence"]}
         assert report["summary"]["flags"] == r["flags"] == sum(r["by_severity"].values())
         assert report["summary"]["verdict"] == r["verdict"]
         assert Path(report["source"]["path"]).name == Path(r["source"]).name

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from conftest import script_fixture
 
 pytest.importorskip("translate")
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def cp():
-    name = "compare_pofilter"
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "compare_pofilter.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    yield mod
-    sys.modules.pop(name, None)
+cp = script_fixture("compare_pofilter", "cp")
 
 
 @dataclass(frozen=True)

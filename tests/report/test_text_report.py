@@ -86,3 +86,19 @@ def test_help_texts_are_readable(capsys):
         main(["check", "--help"])
     help_text = capsys.readouterr().out
     assert "<bool>" not in help_text and "<list[str]>" not in help_text and "[tool.mtqa]" in help_text
+
+
+def test_the_header_wraps_under_its_values_and_never_cuts_a_command():
+    from mtqa.core.result import NO_MODEL_REASON
+    from mtqa.report.terminal import wrap_keeping_code
+
+    result = _result(fr="Il habite à oslo.", nb="Han bor i Oslo.", checks=("capitals",))
+    for width in (60, 80):
+        text = render_text(result, width=width)
+        assert "`mtqa models pull opus-mt-tatoeba-fra-nor-2021`" in text
+        head = text.split("\n\n")[0].splitlines()
+        assert all(len(line) <= width for line in head)
+        assert all(line.startswith((" ", "a.fr.txt", "provenance:", "source:", "no translation model")) for line in head)
+    lines = wrap_keeping_code("a `b c d` e", 5)
+    assert lines == ["a", "  `b c d`", "  e"]
+    assert " ".join(" ".join(wrap_keeping_code(NO_MODEL_REASON, 30)).split()) == NO_MODEL_REASON

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -55,3 +56,35 @@ def test_stdout_gets_the_workbook_bytes(tmp_path):
                                       "-f", "xlsx", "--enable", "spacing"])
     book = load_workbook(io.BytesIO(result.stdout_bytes))
     assert book["a"].max_row == 2
+
+
+def test_the_same_input_gives_the_same_bytes_whenever_it_is_written(monkeypatch):
+    import time
+    import zipfile
+
+    from mtqa.core.document import Document
+    from mtqa.pipeline import check_article
+    from mtqa.report import render
+
+    result = check_article(Document("a.fr.txt", ("Il est  venu.",)), Document("a.nb.txt", ("Han kom.",)))
+    first = render(result, "xlsx")
+    later = time.time() + 3 * 86400  # zipfile stamps entries with time.time(): three days on
+    monkeypatch.setattr(time, "time", lambda: later)
+    second = render(result, "xlsx")
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert z.namelist()[0] == "[Content_Types].xml" and z.testzip() is None
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert re.findall(r"\d{4}-\d\d-\d\dT[\d:]+Z", core) == ["1980-01-01T00:00:00Z"] * 2  # created, modified
+    book = load_workbook(io.BytesIO(first))
+    assert book["a"].max_row == 2 and book.properties.modified.year == 1980
+
+
+def test_sheet_names_excel_refuses_are_avoided():
+    taken: set[str] = {"summary"}
+    assert sheet_title("Summary.fr.txt", taken) == "Summary (2)"
+    assert sheet_title("History.txt", taken) == "History_"
+    assert sheet_title("'quoted'.txt", taken) == "quoted"
+    assert sheet_title("x" * 30 + "'y.txt", taken) == "x" * 30
+    assert sheet_title("???.txt", taken) == "___"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtqa.source.align import DEFAULT_WEIGHTS, Bead, align, bead_f1
+
+from conftest import script_fixture
 
 ROOT = Path(__file__).parents[2]
 FLORES = ROOT.parent / "shared/data/flores200-dev"
@@ -224,18 +224,7 @@ def test_real_articles_align_paragraph_by_paragraph(article):
 FLORES_F1_FLOOR = {"shuffled": 0.95, "in corpus order": 0.95}
 
 
-@pytest.fixture(scope="module")
-def bench():
-    """scripts/bench_align.py, which builds the perturbed flores documents."""
-    name = "_mtqa_bench_align"
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts/bench_align.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses need the module registered
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        del sys.modules[name]
+bench = script_fixture("bench_align", "bench")   # builds the perturbed flores documents
 
 
 @pytest.mark.skipif(not (FLORES / "nb.txt").exists(), reason="flores200-dev not available")
