@@ -104,15 +104,17 @@ def _fr_terms(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
 
     stop = STOPWORDS["fr"]
     toks = _fr_tokens(text)
+    stems = [stem(t, "fr") for t, _, _ in toks]
+    content = [t not in stop and len(t) >= 3 for t, _, _ in toks]
     out: dict[tuple[str, ...], tuple[int, int]] = {}
-    for i, (w, a, _) in enumerate(toks):
-        if w in stop or len(w) < 3:
+    for i, (_, a, _) in enumerate(toks):
+        if not content[i]:
             continue
         for j in range(i, min(len(toks), i + MAX_TERM_TOKENS)):
             if j > i and text[toks[j - 1][2]:toks[j][1]].strip(" '’"):
                 break  # punctuation between: "milliards d’euros (14,7 milliards" is not a term
-            if toks[j][0] not in stop and len(toks[j][0]) >= 3:
-                out.setdefault(tuple(stem(t, "fr") for t, _, _ in toks[i:j + 1]), (a, toks[j][2]))
+            if content[j]:
+                out.setdefault(tuple(stems[i:j + 1]), (a, toks[j][2]))
     return out
 
 
@@ -165,7 +167,7 @@ class TermConsistencyCheck(Check):
         for term, beads in sorted(where.items()):
             if len(beads) < self.options.min_occurrences:
                 continue
-            rendering = self._rendering(term, spelling[term], beads, found, names, line_of)
+            rendering = self._rendering(term, spelling[term], beads, found, names, line_of, target_terms)
             if rendering is None:
                 continue
             with_it = sorted(found[rendering])
@@ -178,7 +180,7 @@ class TermConsistencyCheck(Check):
 
     @staticmethod
     def _rendering(term: str, word: str, beads: list[int], found, names: set[str],
-                   line_of: list[int]) -> tuple[str, ...] | None:
+                   line_of: list[int], target_terms) -> tuple[str, ...] | None:
         """The French term found with `term` in all of its sentences but one, and nowhere else: of
         those that open with a lexicon translation of the word or of a part of the compound (French
         terms open with their head noun: "taux directeur", "taux de change"), the longest. Terms with
@@ -186,7 +188,8 @@ class TermConsistencyCheck(Check):
         from mtqa.text.lexicon import compound_translations, lexicon
 
         need, inside = max(2, len(beads) - 1), set(beads)
-        candidates = [g for g, ks in found.items()
+        nearby = {g for k in beads for g in target_terms[k]}  # only the French of the term's sentences
+        candidates = [g for g in sorted(nearby) for ks in (found[g],)
                       if len(ks) == need and set(ks) <= inside and not names.intersection(g)
                       and len({line_of[k] for k in ks}) > 1]  # two lines, not two sentences of one
         if not candidates:
