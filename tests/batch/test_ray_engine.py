@@ -139,6 +139,10 @@ def _loopback(ip) -> bool:
     return ip.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
+def _shown(ip) -> str:
+    return str(getattr(ip, "ipv4_mapped", None) or ip)  # ::ffff:192.0.2.2 rather than ::ffff:c000:202
+
+
 def _inet_sockets(pids: dict[int, str]) -> list[tuple[str, str, str, str]]:
     """(process, table, local address, remote address) of every TCP and UDP socket the processes hold."""
     owner: dict[str, str] = {}
@@ -175,7 +179,7 @@ def _not_loopback(sockets) -> list[str]:
         bound_ok = _loopback(lip) or (lip.is_unspecified and lport == 0)
         peer_ok = _loopback(rip) or (rip.is_unspecified and rport == 0)
         if not (bound_ok and peer_ok):
-            bad.append(f"{process} {table} {lip}:{lport} -> {rip}:{rport}")
+            bad.append(f"{process} {table} {_shown(lip)}:{lport} -> {_shown(rip)}:{rport}")
     return bad
 
 
