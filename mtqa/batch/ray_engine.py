@@ -69,12 +69,24 @@ def _no_api_server(node, *args, **kwargs) -> None:
     node._webui_url = None  # as when the dashboard process fails to start, which Ray tolerates without a dashboard
 
 
+class _NoTokenNotice(logging.Filter):
+    """Ray's notice, at every start, that token authentication is on (its default, kept: the token in
+    ~/.ray/auth_token): a warning line in mtqa's output that asks nothing of the user."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Token authentication is enabled")
+
+
+TOKEN_LOGGER = "ray._private.authentication.authentication_token_setup"
+
+
 @contextmanager
 def _loopback_only(ray) -> Iterator[None]:
     """While a local instance starts: its daemons inherit LOCAL_ENVIRONMENT (and keep it, as do
     the workers they start), this process takes the node's address to be 127.0.0.1 (Ray read
     RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER when it was imported), and no dashboard process is started:
-    mtqa does not use it, and it probes the cloud metadata services. Everything is put back after."""
+    mtqa does not use it, and it probes the cloud metadata services. Ray's notice that token
+    authentication is on is not printed. Everything is put back after."""
     from ray._private import node, ray_constants
 
     saved_env = {name: os.environ.get(name) for name in LOCAL_ENVIRONMENT}
@@ -84,9 +96,12 @@ def _loopback_only(ray) -> Iterator[None]:
     ray_constants.ENABLE_RAY_CLUSTER = False
     if saved_api_server is not None:
         setattr(node.Node, "start_api_server", _no_api_server)
+    notice = _NoTokenNotice()
+    logging.getLogger(TOKEN_LOGGER).addFilter(notice)
     try:
         yield
     finally:
+        logging.getLogger(TOKEN_LOGGER).removeFilter(notice)
         if saved_api_server is not None:
             setattr(node.Node, "start_api_server", saved_api_server)
         if saved_cluster is not None:

@@ -6,6 +6,7 @@ when Ray is not installed or cannot start here."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import re
 import selectors
@@ -56,7 +57,8 @@ def test_a_local_instance_starts_loopback_only_and_says_why_it_could_not_start(m
 
     def init(**kwargs):  # as Ray fails when its node does not come up in time
         seen.update(kwargs, env={k: os.environ.get(k) for k in ray_engine.LOCAL_ENVIRONMENT},
-                    cluster=ray_constants.ENABLE_RAY_CLUSTER, api_server=node.Node.start_api_server)
+                    cluster=ray_constants.ENABLE_RAY_CLUSTER, api_server=node.Node.start_api_server,
+                    quiet=[type(f) for f in logging.getLogger(ray_engine.TOKEN_LOGGER).filters])
         raise Exception("The current node timed out during startup.\nThis could happen because ...")
 
     monkeypatch.setattr(ray, "init", init)
@@ -71,7 +73,9 @@ def test_a_local_instance_starts_loopback_only_and_says_why_it_could_not_start(m
     assert seen["env"] == ray_engine.LOCAL_ENVIRONMENT      # inherited by the daemons Ray starts
     assert seen["cluster"] is False                          # this process takes 127.0.0.1 as the node's address
     assert seen["api_server"] is ray_engine._no_api_server  # no dashboard process (its cloud metadata probe)
+    assert seen["quiet"] == [ray_engine._NoTokenNotice]     # no notice that token authentication is on
     assert (ray_constants.ENABLE_RAY_CLUSTER, node.Node.start_api_server) == before  # all put back
+    assert not logging.getLogger(ray_engine.TOKEN_LOGGER).filters
     assert "RAY_USAGE_STATS_ENABLED" not in os.environ
 
 
@@ -106,25 +110,84 @@ def _files(folder: Path) -> dict[str, bytes]:
 # ---------------------------------------------------------------- the processes of a Ray instance and their sockets
 
 
-def _descendants(root: int) -> dict[int, str]:
-    """pid -> name of `root` and every process under it (Linux /proc)."""
-    parent: dict[int, int] = {}
-    name: dict[int, str] = {}
+def _processes() -> dict[int, tuple[int, str, str, str]]:
+    """pid -> (parent pid, name, start time, state) of every process (Linux /proc)."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
-        # "pid (comm) state ppid ...": comm may hold spaces and parentheses
         pid, rest = text.split(" ", 1)
-        comm, fields = rest[1:].rsplit(") ", 1)
-        parent[int(pid)], name[int(pid)] = int(fields.split()[1]), comm
-    tree, grew = {root}, True
-    while grew:
-        new = {pid for pid, ppid in parent.items() if ppid in tree} - tree
-        tree |= new
-        grew = bool(new)
-    return {pid: name.get(pid, "?") for pid in tree}
+        name, fields = rest[1:].rsplit(") ", 1)  # "pid (name) state ppid ...": a name may hold ") "
+        values = fields.split()
+        found[int(pid)] = (int(values[1]), name, values[19], values[0])
+    return found
+
+
+class _Run:
+    """`mtqa batch` in a process of its own, and every process seen under it while it ran (Ray's
+    daemons and workers: some outlive a killed driver by a minute), by pid and start time, so that
+    a test ends only processes it started."""
+
+    def __init__(self, args: list[str], cwd: Path):
+        self.proc = subprocess.Popen(args, cwd=cwd, env=_env(), stderr=subprocess.PIPE, text=True)
+        self.seen: dict[tuple[int, str], str] = {}
+        self.log: list[str] = []
+
+    def look(self) -> None:
+        table = _processes()
+        tree, grew = {self.proc.pid} | {pid for pid, _ in self.seen}, True
+        while grew:
+            new = {pid for pid, (ppid, *_) in table.items() if ppid in tree} - tree
+            tree |= new
+            grew = bool(new)
+        for pid in tree:
+            if pid in table:
+                self.seen.setdefault((pid, table[pid][2]), table[pid][1])
+
+    def alive(self) -> dict[int, str]:
+        table = _processes()
+        return {pid: name for (pid, start), name in self.seen.items()
+                if pid in table and table[pid][2] == start and table[pid][3] != "Z"}
+
+    def follow(self, progress: int | None = None, timeout: float = 300) -> int:
+        """Read stderr (looking at the processes every second) until `progress` progress lines, its
+        end or `timeout` seconds; the number of progress lines read."""
+        count, deadline = 0, time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stderr, selectors.EVENT_READ)
+            while (progress is None or count < progress) and time.monotonic() < deadline:
+                self.look()
+                if not sel.select(timeout=min(1.0, max(0.0, deadline - time.monotonic()))):
+                    continue
+                line = self.proc.stderr.readline()
+                if not line:
+                    break
+                self.log.append(line)
+                count += bool(PROGRESS.match(line))
+        return count
+
+    def stopped(self, within: float) -> dict[int, str]:
+        """The processes still running `within` seconds after mtqa exited (none: Ray was shut down)."""
+        self.proc.wait(timeout=within)
+        deadline = time.monotonic() + within
+        while (left := self.alive()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return left
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=60)
+        for pid in self.alive():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+PROGRESS = re.compile(r"\[\d+/\d+\] ")  # a progress line, "[3/40] fr/x.fr.txt: fail (5 flags)" (Ray logs "[2026-...")
 
 
 def _address(hex_address: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int]:
@@ -183,34 +246,7 @@ def _not_loopback(sockets) -> list[str]:
     return bad
 
 
-def _kill(pids) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-PROGRESS = re.compile(r"\[\d+/\d+\] ")  # a progress line, "[3/40] fr/x.fr.txt: fail (5 flags)" (Ray logs "[2026-...")
-
-
-def _read_progress(proc, count: int, timeout: float) -> tuple[int, list[str]]:
-    """Lines of `proc`'s stderr until `count` progress lines, its end, or `timeout` seconds."""
-    seen, log, deadline = 0, [], time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stderr, selectors.EVENT_READ)
-        while seen < count and time.monotonic() < deadline:
-            if not sel.select(timeout=max(0.0, deadline - time.monotonic())):
-                break
-            line = proc.stderr.readline()
-            if not line:
-                break
-            log.append(line)
-            seen += bool(PROGRESS.match(line))
-    return seen, log
-
-
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="lists sockets through Linux's /proc")
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="lists processes and sockets through Linux's /proc")
 def test_ray_engine_gives_the_bytes_of_jobs_1_stops_on_ctrl_c_and_resumes(feed40):
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'mtqa[ray]'): --engine ray is not tested")
     base = [sys.executable, "-m", "mtqa", "batch", "--manifest", "feed.csv"]
@@ -218,53 +254,38 @@ def test_ray_engine_gives_the_bytes_of_jobs_1_stops_on_ctrl_c_and_resumes(feed40
                            text=True, timeout=300)
     assert local.returncode == 1, local.stderr
 
-    # mtqa starts a local Ray instance (2 CPUs: 2 check actors), is interrupted after 8 articles
-    proc = subprocess.Popen([*base, "-o", "ray", "--engine", "ray", "--jobs", "2"], cwd=feed40, env=_env(),
-                            stderr=subprocess.PIPE, text=True)
-    tree: dict[int, str] = {}
+    # mtqa starts a local Ray instance (2 CPUs: 2 check actors) and is interrupted after 8 articles
+    run = _Run([*base, "-o", "ray", "--engine", "ray", "--jobs", "2"], feed40)
     try:
-        seen, log = _read_progress(proc, 8, timeout=240)
-        if seen < 8:
-            proc.kill()
-            proc.wait(timeout=60)
-            if "could not start or reach Ray" in "".join(log):
-                pytest.skip("a local Ray instance cannot start here: " + "".join(log)[-500:])
-            pytest.fail("".join(log))
-        tree = _descendants(proc.pid)
-        names = set(tree.values())
-        assert {"raylet", "gcs_server"} <= names, names  # the daemons are mtqa's children: the list below is Ray's
-        sockets = _inet_sockets(tree)
+        if run.follow(progress=8, timeout=240) < 8:
+            run.kill()
+            said = [line.strip() for line in run.log if "could not start or reach Ray" in line]
+            if said:
+                pytest.skip(f"a local Ray instance cannot start here: {said[-1][-500:]}")
+            pytest.fail("".join(run.log))
+        running = run.alive()
+        assert {"raylet", "gcs_server"} <= set(running.values()), running  # Ray's daemons are among them
+        sockets = _inet_sockets(running)
         assert sockets and not _not_loopback(sockets), _not_loopback(sockets)
 
         started = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        rest = proc.stderr.read()
-        proc.wait(timeout=120)
-        assert proc.returncode == 130, rest
-        assert rest.strip().endswith("mtqa: error: interrupted")
-        assert time.monotonic() - started < 60
-        deadline = time.monotonic() + 30  # mtqa stopped the instance it started: no Ray process is left
-        while (left := {p: n for p, n in tree.items() if Path(f"/proc/{p}").exists()
-                        and "zombie" not in _state(p)}) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not left, left
+        run.proc.send_signal(signal.SIGINT)
+        run.follow(timeout=120)
+        assert run.stopped(within=60) == {}  # mtqa shut down the instance it started
+        assert run.proc.returncode == 130, run.log
+        assert run.log[-1].strip() == "mtqa: error: interrupted"
+        assert time.monotonic() - started < 90
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=60)
-        _kill(tree)  # a failed test leaves no Ray daemons behind
+        run.kill()  # a failing test leaves no Ray process behind
     assert not [p for p in (feed40 / "ray").iterdir() if p.name.endswith(".tmp")]  # only whole files
     assert not (feed40 / "ray" / "summary.json").exists()
 
-    resumed = subprocess.run([*base, "-o", "ray", "--engine", "ray", "--jobs", "2", "--resume"], cwd=feed40,
-                             env=_env(), capture_output=True, text=True, timeout=300)
-    assert resumed.returncode == 1, resumed.stderr
-    assert "skipped: report current" in resumed.stderr
-    assert _files(feed40 / "ray") == _files(feed40 / "local")  # summary, reports, summary.html, resume state
-
-
-def _state(pid: int) -> str:
+    resumed = _Run([*base, "-o", "ray", "--engine", "ray", "--jobs", "2", "--resume"], feed40)
     try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
-    except (OSError, IndexError):
-        return "gone"
+        resumed.follow(timeout=300)
+        assert resumed.stopped(within=60) == {}
+        assert resumed.proc.returncode == 1, resumed.log
+    finally:
+        resumed.kill()
+    assert any("skipped: report current" in line for line in resumed.log)
+    assert _files(feed40 / "ray") == _files(feed40 / "local")  # summary, reports, summary.html, resume state
