@@ -135,16 +135,19 @@ class RaySession:
                     ray.init(address="local", num_cpus=self.options.num_cpus, **common)
                 self.owned = True
         except Exception as exc:  # Ray says "could not start" with plain Exceptions too (a node start timing out)
-            if ray.is_initialized():
-                ray.shutdown()
+            self.__exit__()
             where = self.options.address or "a local instance"
             raise InputError(f"--engine ray: could not start or reach Ray ({where}): "
                              f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+        except BaseException:  # Ctrl-C while Ray starts: what started is stopped
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.ray.is_initialized():
-            self.ray.shutdown()  # a driver's disconnect; the cluster itself stays up unless we started it
+        # A driver's disconnect; the cluster itself stays up unless we started it. Also after a start
+        # that failed or was interrupted half-way (not "initialized"): the processes it started stop.
+        self.ray.shutdown()
 
     def cpus(self) -> int:
         return max(1, int(self.ray.cluster_resources().get("CPU", 1)))
