@@ -71,11 +71,11 @@ def _cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_batch(code: Path, manifest: Path, outdir: Path, jobs: int, *extra: str
+def run_batch(code: Path, manifest: Path, outdir: Path, jobs: int, *extra: str, env_extra: dict | None = None
               ) -> tuple[float, float, subprocess.CompletedProcess]:
     """(wall s, CPU s of the run and all its descendants, process) of one `mtqa batch` run."""
     env = {k: v for k, v in os.environ.items() if k not in ("MTQA_MODEL", "MTQA_DEBUG")}
-    env["PYTHONPATH"] = str(code)
+    env.update(env_extra or {}, PYTHONPATH=str(code))
     cmd = [sys.executable, "-m", "mtqa", "batch", "--manifest", str(manifest), "-o", str(outdir),
            "--jobs", str(jobs), *extra]
     cpu0, t0 = _cpu_children(), time.perf_counter()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 from glob import escape as glob_escape
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,9 +48,74 @@ class RayOptions:
     gpus_per_worker: float = 0.0     # > 0 (with a model): translator actors holding this share of a GPU each
 
 
+# The local instance (no --address) serves this machine alone, and Ray's defaults are a cluster's.
+# Left to them (measured with Ray 2.60: strace -f -e trace=connect,bind, ss -ltnp), its processes
+# find "the node's address" with a UDP connect towards 8.8.8.8 (no packet sent, but an outward
+# route looked up), listen on every interface (GCS, raylet, workers, the driver) and talk to each
+# other over that address; and the dashboard process, started even with include_dashboard=False
+# for its usage-statistics module, asks the cloud metadata services which cloud it runs on (a DNS
+# query for metadata.google.internal, HTTP to 169.254.169.254) whether or not statistics are on.
+# mtqa's own instance is loopback-only instead: tests/batch/test_ray_engine.py checks it under the
+# tests' network guard and lists every socket of its processes while it runs.
+LOCAL_ENVIRONMENT = {
+    # Ray's single-node mode (its default on macOS and Windows): the node's address is 127.0.0.1, so
+    # every daemon binds and connects there; nothing can join from another machine.
+    "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+    "RAY_USAGE_STATS_ENABLED": "0",  # no usage statistics (nor the prompt about them)
+}
+
+
+def _no_api_server(node, *args, **kwargs) -> None:
+    node._webui_url = None  # as when the dashboard process fails to start, which Ray tolerates without a dashboard
+
+
+class _NoTokenNotice(logging.Filter):
+    """Ray's notice, at every start, that token authentication is on (its default, kept: the token in
+    ~/.ray/auth_token): a warning line in mtqa's output that asks nothing of the user."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Token authentication is enabled")
+
+
+TOKEN_LOGGER = "ray._private.authentication.authentication_token_setup"
+
+
+@contextmanager
+def _loopback_only(ray) -> Iterator[None]:
+    """While a local instance starts: its daemons inherit LOCAL_ENVIRONMENT (and keep it, as do
+    the workers they start), this process takes the node's address to be 127.0.0.1 (Ray read
+    RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER when it was imported), and no dashboard process is started:
+    mtqa does not use it, and it probes the cloud metadata services. Ray's notice that token
+    authentication is on is not printed. Everything is put back after."""
+    from ray._private import node, ray_constants
+
+    saved_env = {name: os.environ.get(name) for name in LOCAL_ENVIRONMENT}
+    saved_cluster = getattr(ray_constants, "ENABLE_RAY_CLUSTER", None)
+    saved_api_server = node.Node.__dict__.get("start_api_server")
+    os.environ.update(LOCAL_ENVIRONMENT)
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    if saved_api_server is not None:
+        setattr(node.Node, "start_api_server", _no_api_server)
+    notice = _NoTokenNotice()
+    logging.getLogger(TOKEN_LOGGER).addFilter(notice)
+    try:
+        yield
+    finally:
+        logging.getLogger(TOKEN_LOGGER).removeFilter(notice)
+        if saved_api_server is not None:
+            setattr(node.Node, "start_api_server", saved_api_server)
+        if saved_cluster is not None:
+            ray_constants.ENABLE_RAY_CLUSTER = saved_cluster
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class RaySession:
     """Connected to a Ray cluster while open: `address` given, the existing cluster (left running);
-    else a local instance started here and shut down on close."""
+    else a local instance started here, on loopback only (_loopback_only), and shut down on close."""
 
     def __init__(self, options: RayOptions):
         self.options = options
@@ -64,17 +130,24 @@ class RaySession:
             if self.options.address:
                 ray.init(address=self.options.address, **common)
             else:
-                # "local": a new instance even when another one runs on this machine (ray.init() would join it)
-                ray.init(address="local", num_cpus=self.options.num_cpus, **common)
+                with _loopback_only(ray):
+                    # "local": a new instance even when another one runs on this machine (ray.init() would join it)
+                    ray.init(address="local", num_cpus=self.options.num_cpus, **common)
                 self.owned = True
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except Exception as exc:  # Ray says "could not start" with plain Exceptions too (a node start timing out)
+            self.__exit__()
             where = self.options.address or "a local instance"
-            raise InputError(f"--engine ray: could not start or reach Ray ({where}): {' '.join(str(exc).split())}")
+            raise InputError(f"--engine ray: could not start or reach Ray ({where}): "
+                             f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+        except BaseException:  # Ctrl-C while Ray starts: what started is stopped
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.ray.is_initialized():
-            self.ray.shutdown()  # a driver's disconnect; the cluster itself stays up unless we started it
+        # A driver's disconnect; the cluster itself stays up unless we started it. Also after a start
+        # that failed or was interrupted half-way (not "initialized"): the processes it started stop.
+        self.ray.shutdown()
 
     def cpus(self) -> int:
         return max(1, int(self.ray.cluster_resources().get("CPU", 1)))

@@ -123,6 +123,32 @@ def test_the_action_is_a_composite_action_that_installs_mtqa_from_its_own_path_a
     assert set(ACTION["inputs"]) >= {"pattern", "base-ref", "command", "fail-on", "args", "output-dir"}
 
 
+def test_the_package_the_action_installs_carries_every_file_mtqa_reads():
+    """The action installs mtqa with `pip install ACTION_PATH`, not editable as the tests do: every
+    file of the package that is not Python (data, templates) must be in the package data the
+    wheel takes (pyproject.toml [tool.setuptools.package-data])."""
+    import tomllib
+
+    setup = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setup["packages"]["find"]["include"] == ["mtqa*"]
+    globs = setup["package-data"]
+    files = [p for p in (REPO / "mtqa").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+             and "__pycache__" not in p.parts]
+    assert any(p.parent.name == "data" for p in files) and any(p.parent.name == "templates" for p in files)
+    for path in files:
+        relative = path.relative_to(REPO)
+        package, inside = ".".join(relative.parts[:1]), "/".join(relative.parts[1:])
+        assert any(_glob(inside, g) for g in globs.get(package, [])), f"{relative}: not in the wheel"
+
+
+def _glob(path: str, pattern: str) -> bool:
+    """As setuptools' package-data globs match: `*` within one folder (data/* takes no data/a/b)."""
+    import fnmatch
+
+    parts, wanted = path.split("/"), pattern.split("/")
+    return len(parts) == len(wanted) and all(fnmatch.fnmatchcase(p, w) for p, w in zip(parts, wanted))
+
+
 def _sarif_results(folder: Path) -> dict[str, int]:
     schema = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     # Built directly, as tests/report/test_ci_formats.py does (jsonschema.validate would meta-check the schema first).
