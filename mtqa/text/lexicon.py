@@ -72,11 +72,16 @@ def stem(word: str, lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _lemmatizer():
+    """simplemma's default lemmatizer, answering from the cached dictionary tables
+    (mtqa.text.lemmastore: the same answers without decoding the dictionaries every run)."""
     try:
-        import simplemma
+        from simplemma import Lemmatizer
+        from simplemma.strategies import DefaultStrategy
     except ImportError:  # optional: without it, Snowball stems alone
         return None
-    return simplemma.lemmatize
+    from mtqa.text.lemmastore import CachedDictionaryFactory
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=CachedDictionaryFactory())).lemmatize
 
 
 @lru_cache(maxsize=200_000)
@@ -88,7 +93,7 @@ def lemma(word: str, lang: str) -> str:
     if lemmatize is None:
         return low
     try:
-        return lemmatize(low, lang=lang).lower()
+        return lemmatize(low, lang).lower()
     except (ValueError, KeyError):
         return low
 
