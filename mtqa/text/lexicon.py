@@ -141,9 +141,27 @@ class Word:
 MAX_WORD_CHARS = 64
 
 
-def content_words(text: str, lang: str) -> list[Word]:
+# Texts up to this long have their content words and their coverage cached, for the last few
+# thousand texts (the aligner, the coverage check and the quality score all ask about the same
+# sentences); longer ones (a paragraph without sentence ends, a pasted blob) are worked out each
+# time, which bounds the memory the caches hold.
+CACHED_TEXT_CHARS = 1000
+
+
+def content_words(text: str, lang: str) -> tuple[Word, ...]:
     """Words that carry meaning: not function words, not single letters (elided "l'", "d'"),
     not runs longer than MAX_WORD_CHARS."""
+    if len(text) <= CACHED_TEXT_CHARS:
+        return _cached_content_words(text, lang)
+    return _content_words(text, lang)
+
+
+@lru_cache(maxsize=4096)
+def _cached_content_words(text: str, lang: str) -> tuple[Word, ...]:
+    return _content_words(text, lang)
+
+
+def _content_words(text: str, lang: str) -> tuple[Word, ...]:
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0)
@@ -153,7 +171,7 @@ def content_words(text: str, lang: str) -> list[Word]:
         if known is not None:
             off, word, word_stem, folded, by_lemma = known
             out.append(Word(word, m.start() + off, m.end(), word_stem, folded, by_lemma))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=200_000)
@@ -329,11 +347,22 @@ def coverage(source: str, target: str) -> Coverage:
     lexicon lacks, its parts) with the stem of a French word, when the two are spelt alike
     (_alike), or when they are the same word.
     """
+    if len(source) <= CACHED_TEXT_CHARS and len(target) <= CACHED_TEXT_CHARS:
+        return _cached_coverage(source, target)
+    return _coverage(source, target)
+
+
+@lru_cache(maxsize=4096)
+def _cached_coverage(source: str, target: str) -> Coverage:
+    return _coverage(source, target)
+
+
+def _coverage(source: str, target: str) -> Coverage:
     src = content_words(source, "nb")
     tgt = content_words(target, "fr")
     match = _match_all_pairs if len(src) * len(tgt) <= ALL_PAIRS_LIMIT else _match_indexed
     src_ok, tgt_ok = match(src, tgt)
-    return Coverage(tuple(src), tuple(tgt), src_ok, tgt_ok)
+    return Coverage(src, tgt, src_ok, tgt_ok)
 
 
 def _translations(w: Word) -> frozenset[str]:
