@@ -73,13 +73,13 @@ def stem(word: str, lang: str) -> str:
 @lru_cache(maxsize=1)
 def _lemmatizer():
     """simplemma's default lemmatizer, answering from the cached dictionary tables
-    (mtqa.text.lemmastore: the same answers without decoding the dictionaries every run)."""
+    (mtqa.text.tables: the same answers without decoding the dictionaries every run)."""
     try:
         from simplemma import Lemmatizer
         from simplemma.strategies import DefaultStrategy
     except ImportError:  # optional: without it, Snowball stems alone
         return None
-    from mtqa.text.lemmastore import CachedDictionaryFactory
+    from mtqa.text.tables import CachedDictionaryFactory
 
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=CachedDictionaryFactory())).lemmatize
 

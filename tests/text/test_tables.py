@@ -1,10 +1,10 @@
-"""The cached lemma tables answer exactly what simplemma's own dictionaries answer."""
+"""The cached tables answer exactly what they were built from: simplemma's dictionaries, wordfreq's list."""
 
 from __future__ import annotations
 
 import pytest
 
-from mtqa.text import lemmastore
+from mtqa.text import tables
 
 simplemma = pytest.importorskip("simplemma")
 
@@ -12,8 +12,8 @@ simplemma = pytest.importorskip("simplemma")
 def test_table_round_trip(tmp_path):
     items = {"kursen": "kurs", "gikk": "gå", "yeux": "œil", "a": "a", "ø" * 100: "x"}
     path = tmp_path / "t.bin"
-    path.write_bytes(lemmastore.build_table(items.items()))
-    table = lemmastore._open(path)
+    path.write_bytes(tables.build_table(items.items()))
+    table = tables._open(path)
     assert len(table) == len(items)
     assert dict(table.items()) == items
     assert table.get("kursen") == "kurs" and table["yeux"] == "œil"
@@ -23,18 +23,18 @@ def test_table_round_trip(tmp_path):
 
 
 def test_damaged_table_is_refused(tmp_path):
-    content = lemmastore.build_table({"a": "b"}.items())
+    content = tables.build_table({"a": "b"}.items())
     with pytest.raises(ValueError):
-        lemmastore.LemmaTable(content[:-1])
+        tables.Table(content[:-1])
     with pytest.raises(ValueError):
-        lemmastore.LemmaTable(b"garbage" + content)
+        tables.Table(b"garbage" + content)
 
 
 def test_cached_lemmas_equal_simplemma(tmp_path, monkeypatch):
     monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
-    lemmastore.table_for.cache_clear()
+    tables.lemma_table.cache_clear()
     try:
-        factory = lemmastore.CachedDictionaryFactory()
+        factory = tables.CachedDictionaryFactory()
         lemmatizer = simplemma.Lemmatizer(
             lemmatization_strategy=simplemma.strategies.DefaultStrategy(dictionary_factory=factory))
         words = {"nb": "gikk kursen regjeringen statsminister diagnoseverktøy lavinntektsland Oslo NRK hadde "
@@ -45,22 +45,37 @@ def test_cached_lemmas_equal_simplemma(tmp_path, monkeypatch):
             for w in text.split():
                 for v in (w, w.lower(), w.upper(), w + "s"):
                     assert lemmatizer.lemmatize(v, lang) == simplemma.lemmatize(v, lang=lang), (lang, v)
-        assert sorted(p.name.split("-")[0] for p in (tmp_path / "lemmas").glob("*.bin")) == ["fr", "nb"]
-        table = lemmastore.table_for("nb")
-        raw = lemmastore._decode("nb")
+        assert sorted(p.name.split("-")[1] for p in (tmp_path / "tables").glob("simplemma-*.bin")) == ["fr", "nb"]
+        table = tables.lemma_table("nb")
+        raw = tables._decode("nb")
         assert len(table) == len(raw)
     finally:
-        lemmastore.table_for.cache_clear()
+        tables.lemma_table.cache_clear()
 
 
 def test_unwritable_cache_still_answers(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("MTQA_CACHE_DIR", str(blocker))
-    lemmastore.table_for.cache_clear()
+    tables.lemma_table.cache_clear()
     try:
-        table = lemmastore.table_for("fr")
+        table = tables.lemma_table("fr")
         assert table is not None and table.get("yeux") == simplemma.strategies.dictionaries.dictionary_factory \
             .DefaultDictionaryFactory().get_dictionary("fr").get("yeux")
     finally:
-        lemmastore.table_for.cache_clear()
+        tables.lemma_table.cache_clear()
+
+
+def test_french_words_table_equals_wordfreq(tmp_path, monkeypatch):
+    from mtqa.text import fluency
+
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    fluency.french_words.cache_clear()
+    try:
+        table = fluency.french_words()
+        expected = fluency.wordfreq_words()
+        assert isinstance(table, tables.Table) and len(table) == len(expected)
+        assert set(table) == expected
+        assert "pharmacies" in table and "mickin" not in table
+    finally:
+        fluency.french_words.cache_clear()

@@ -1,15 +1,19 @@
-"""simplemma's lemma dictionaries as an on-disk hash table in the user cache, so that a run does
-not decode them again.
+"""Word tables that dependencies ship in slow-to-read formats, kept as on-disk hash tables in the
+user cache so that a run does not decode them again.
 
-simplemma ships each language's dictionary as an lzma-compressed, front-coded stream that it
-decodes into a Python dict on first use: 1.5 s of CPU for Norwegian and French together, more
-than everything else `mtqa check` does on a 1 000-line article. The stream can only be read from
-its start, so that cost cannot be cut by reading less of it. Instead the first run writes the
-decoded dictionary, once per simplemma data file, as an open-addressing hash table
-(`<user cache>/mtqa/lemmas/<lang>-<hash of the data file>.bin`, written atomically) which later
-runs map into memory: opening it costs nothing measurable and a lookup about a microsecond.
-The lookups answer exactly what simplemma's own dictionary answers (tests/text/test_lemmastore.py);
-when the cache cannot be written or read the dictionary is decoded as simplemma does.
+* simplemma's lemma dictionaries: an lzma-compressed, front-coded stream per language that
+  simplemma decodes into a Python dict on first use, 1.5 s of CPU for Norwegian and French
+  together, more than everything else `mtqa check` does on a 1 000-line article; the stream can
+  only be read from its start, so reading less of it does not help (`lemma_table`,
+  `CachedDictionaryFactory`).
+* the French word list of mtqa.text.fluency: wordfreq's list (importing wordfreq and reading
+  its file take 0.5 s) filtered to the words at or above fluency.MIN_ZIPF (`mtqa.text.fluency`).
+
+The first run builds the table from the dependency's own answer and writes it once per version
+of its data (`<user cache>/mtqa/tables/<name>-<hash of the data files>.bin`, atomically); later
+runs map it into memory: opening costs nothing measurable and a lookup about a microsecond. A
+table answers exactly what it was built from (tests/text/test_tables.py); when the cache cannot
+be written the table is built in memory for the run.
 
 File layout (native byte order, the machine's own cache): the 8-byte MAGIC, then three
 unsigned 32-bit numbers (entries, slots, blob bytes), the slot table (one unsigned 32-bit
@@ -27,40 +31,40 @@ import sys
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
-MAGIC = b"MTQALEM1" if sys.byteorder == "little" else b"MTQALEB1"
+MAGIC = b"MTQATAB1" if sys.byteorder == "little" else b"MTQATAB2"
 _HEADER = len(MAGIC) + 12
 _MAX_LOAD = 0.7
 
 
 def cache_dir() -> Path:
-    """Where the tables live: MTQA_CACHE_DIR, else the user cache (~/.cache/mtqa on Linux)."""
+    """Where the tables live: MTQA_CACHE_DIR/tables, else the user cache (~/.cache/mtqa/tables on Linux)."""
     chosen = os.environ.get("MTQA_CACHE_DIR", "").strip()
     if chosen:
-        return Path(chosen) / "lemmas"
+        return Path(chosen) / "tables"
     if sys.platform.startswith("linux"):  # platformdirs' rule, without importing it
         base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "mtqa" / "lemmas"
+        return Path(base) / "mtqa" / "tables"
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "lemmas"
+    return Path(platformdirs.user_cache_dir("mtqa", appauthor=False)) / "tables"
 
 
-class LemmaTable(Mapping):
-    """Read-only str -> str mapping over one table file (mapped into memory)."""
+class Table(Mapping):
+    """Read-only str -> str mapping over one table file's bytes (mapped into memory)."""
 
     def __init__(self, data) -> None:
         if bytes(data[:len(MAGIC)]) != MAGIC:
-            raise ValueError("not a lemma table")
+            raise ValueError("not an mtqa table")
         header = array("I")
         header.frombytes(bytes(data[len(MAGIC):_HEADER]))
         self._count, slots, blob = header
-        if slots & (slots - 1) or len(data) != _HEADER + 4 * slots + blob:
-            raise ValueError("truncated or damaged lemma table")
+        if not slots or slots & (slots - 1) or len(data) != _HEADER + 4 * slots + blob:
+            raise ValueError("truncated or damaged mtqa table")
         self._mask = slots - 1
         self._slots = memoryview(data)[_HEADER:_HEADER + 4 * slots].cast("I")
         self._blob_start = _HEADER + 4 * slots
@@ -107,7 +111,7 @@ class LemmaTable(Mapping):
                 yield data[at + 1:at + 1 + data[at]].decode()
 
 
-def build_table(items) -> bytes:
+def build_table(items: Iterable) -> bytes:
     """The table file of (key, value) pairs, str or UTF-8 bytes (each at most 255 bytes)."""
     records = [(k if isinstance(k, bytes) else k.encode(), v if isinstance(v, bytes) else v.encode())
                for k, v in items]
@@ -119,7 +123,7 @@ def build_table(items) -> bytes:
     blob = bytearray(b"\0")  # offset 0 means an empty slot
     for key, value in records:
         if len(key) > 255 or len(value) > 255:
-            raise ValueError("entry too long for a lemma table")
+            raise ValueError("entry too long for an mtqa table")
         h = zlib.crc32(key) & mask
         while table[h]:
             h = (h + 1) & mask
@@ -129,23 +133,13 @@ def build_table(items) -> bytes:
     return MAGIC + header.tobytes() + table.tobytes() + bytes(blob)
 
 
-def _data_file(lang: str) -> Path | None:
-    """simplemma's data file for `lang` (hashed into the table's name), or None if not found."""
-    try:
-        from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
-    except ImportError:
-        return None
-    path = Path(DATA_FOLDER) / f"{lang}.plzma"
-    return path if path.is_file() else None
-
-
-def _open(path: Path) -> LemmaTable:
+def _open(path: Path) -> Table:
     with open(path, "rb") as fh:
         try:
-            return LemmaTable(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
-        except (OSError, ValueError):  # a file system without mmap (an empty file is refused below)
+            return Table(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        except (OSError, ValueError):  # a file system without mmap (an empty or damaged file is refused below)
             fh.seek(0)
-            return LemmaTable(fh.read())
+            return Table(fh.read())
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -163,32 +157,60 @@ def _write(path: Path, content: bytes) -> None:
         raise
 
 
-@lru_cache(maxsize=None)
-def table_for(lang: str) -> Mapping | None:
-    """The cached table of simplemma's `lang` dictionary, built and written on first use (kept in
-    memory when the cache cannot be written); None when simplemma's data file is not where this
-    module looks: the caller then lets simplemma decode its dictionary."""
-    data_file = _data_file(lang)
-    if data_file is None:
-        return None
+def cached_table(name: str, sources: Sequence[Path], build: Callable[[], Iterable]) -> Table | None:
+    """The table `name` derived from the files `sources` (their bytes name its version): read from
+    the cache, or built from `build()`'s (key, value) pairs and written there (kept in memory when
+    the cache cannot be written). None when a source cannot be read or an entry does not fit the
+    format: the caller then works from the dependency itself."""
+    digest = hashlib.sha256(name.encode())
     try:
-        digest = hashlib.sha256(data_file.read_bytes()).hexdigest()[:16]
+        for source in sources:
+            digest.update(source.read_bytes())
     except OSError:
         return None
-    path = cache_dir() / f"{lang}-{digest}.bin"
+    path = cache_dir() / f"{name}-{digest.hexdigest()[:16]}.bin"
     try:
         return _open(path)
     except (OSError, ValueError):
         pass  # absent, or damaged: built again
     try:
-        content = build_table(_decode(lang).items())
-    except ValueError:  # an entry too long for the format: simplemma's own dictionary then
+        content = build_table(build())
+    except ValueError:
         return None
     try:
         _write(path, content)
         return _open(path)
     except (OSError, ValueError):  # no cache to write to: this run uses the table in memory
-        return LemmaTable(content)
+        return Table(content)
+
+
+def package_file(package: str, *parts: str) -> Path | None:
+    """A file inside an installed package, found without importing the package, or None."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder, *parts)
+        if path.is_file():
+            return path
+    return None
+
+
+# ---------------------------------------------------------------- simplemma's lemmas
+
+
+@lru_cache(maxsize=None)
+def lemma_table(lang: str) -> Table | None:
+    """simplemma's `lang` dictionary as a table; None when its data file is not where this looks."""
+    data_file = package_file("simplemma", "strategies", "dictionaries", "data", f"{lang}.plzma")
+    if data_file is None:
+        return None
+    return cached_table(f"simplemma-{lang}", [data_file], lambda: _decode(lang).items())
 
 
 def _decode(lang: str) -> Mapping:
@@ -216,7 +238,7 @@ class CachedDictionaryFactory:
     def get_dictionary(self, lang: str) -> Mapping:
         found = self._tables.get(lang)
         if found is None:
-            found = table_for(lang)
+            found = lemma_table(lang)
             if found is None:
                 if self._fallback is None:
                     from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
@@ -227,4 +249,5 @@ class CachedDictionaryFactory:
         return found
 
 
-__all__ = ["CachedDictionaryFactory", "LemmaTable", "build_table", "cache_dir", "table_for"]
+__all__ = ["CachedDictionaryFactory", "Table", "build_table", "cache_dir", "cached_table", "lemma_table",
+           "package_file"]
