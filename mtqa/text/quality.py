@@ -60,7 +60,7 @@ def _source_names(source: str) -> list[str]:
 def name_misses(source: str, target: str) -> list[str]:
     """Names of the source (capitalised words not opening a sentence) that the translation does not
     render as themselves, an exonym, a transliteration or a lexicon translation."""
-    from mtqa.checks.entities import _fold, base_name, lexicon_renders, rendered, transliterations
+    from mtqa.checks.entities import _fold, _has_word, base_name, lexicon_renders, rendered, transliterations
 
     folded = _fold(target)
     missed = []
@@ -68,7 +68,7 @@ def name_misses(source: str, target: str) -> list[str]:
         base = base_name(name)
         if rendered(base, target, folded) or lexicon_renders(base, target):
             continue
-        if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in transliterations(base)):
+        if any(_has_word(f, folded) for f in transliterations(base)):  # as (?<!\w)f(?!\w) would
             continue
         missed.append(name)
     return missed
