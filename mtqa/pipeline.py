@@ -9,7 +9,7 @@ and none of them re-implements a step. Pure over plain data: reading the user's 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from mtqa.checks import Check, CheckInput
 from mtqa.checks.merge import merge_flags
@@ -139,44 +139,15 @@ class Pipeline:
         hooks then get every input's target segments (Grammalecte starts on them, in the
         background), and only then are sources segmented, back-translated and aligned, so that
         the external work runs beside all of that as well as beside the other checks."""
-        begun: list[_Begun | BaseException] = []
-        for item in items:
-            try:
-                begun.append(self._begin(item))
-            except Exception as exc:
-                if not capture:
-                    raise
-                begun.append(exc)
+        begun = _each(list(items), self._begin, capture)
         opened = []
         try:
-            early = [CheckInput(target=b.target_segments) for b in begun if isinstance(b, _Begun)]
+            early = [CheckInput(target=b.target_segments) for b in begun if not isinstance(b, BaseException)]
             for check in self.checks:
                 if early and check.unavailable() is None:
                     check.prepare(early)
                     opened.append(check)
-            prepared: list[_Prepared | BaseException] = []
-            for b in begun:
-                if not isinstance(b, _Begun):
-                    prepared.append(b)
-                    continue
-                try:
-                    prepared.append(self._prepare(b))
-                except Exception as exc:
-                    if not capture:
-                        raise
-                    prepared.append(exc)
-            results: list[Any] = []
-            for p in prepared:
-                if not isinstance(p, _Prepared):
-                    results.append(p)
-                    continue
-                try:
-                    results.append(self._finish(p))
-                except Exception as exc:
-                    if not capture:
-                        raise
-                    results.append(exc)
-            return results
+            return _each(_each(begun, self._prepare, capture), self._finish, capture)
         finally:
             for check in opened:
                 check.close()
@@ -291,6 +262,23 @@ class Pipeline:
                                 text="", source_text=p.source_lines[i], evidence={"target": "empty"},
                                 unit=ids[i]))
         return out
+
+
+def _each(items: Sequence[Any], step: Callable[[Any], Any], capture: bool) -> list[Any]:
+    """`step` of each item in order; an exception (an item's own, or one already in its place)
+    stands in for its result with `capture`, and is raised without."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, BaseException):
+            out.append(item)
+            continue
+        try:
+            out.append(step(item))
+        except Exception as exc:
+            if not capture:
+                raise
+            out.append(exc)
+    return out
 
 
 def _thresholds(translator: Translator | None) -> dict[str, float]:
