@@ -123,8 +123,9 @@ class Features:
     evidence: dict = field(default_factory=dict)   # the words behind the fluency features
 
 
-def features(source: str, target: str) -> Features:
-    """The model-free features of one translated pair."""
+def features(source: str, target: str, cross: float | None = None) -> Features:
+    """The model-free features of one translated pair (`cross`: its cross_chrf when the caller
+    has it already, computed for many pairs at once by mtqa.mt.roundtrip.chrf_many)."""
     from mtqa.checks.length import length_z
     from mtqa.text.fluency import fluency
     from mtqa.text.langid import norwegian_share
@@ -145,7 +146,7 @@ def features(source: str, target: str) -> Features:
         "target_coverage": cov.target if cov.target is not None else 1.0,
         "abs_length_z": abs(length_z(len(source), len(target))),
         "length_z": length_z(len(source), len(target)),
-        "cross_chrf": cross_chrf(source, target),
+        "cross_chrf": cross_chrf(source, target) if cross is None else cross,
         "punctuation_mismatch": float(punctuation_mismatch(source, target)),
         "sentence_mismatch": float(abs(_sentences(source) - _sentences(target))),
         "mean_word_length": sum(len(w) for w in words) / len(words) if words else 0.0,

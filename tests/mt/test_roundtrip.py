@@ -33,3 +33,19 @@ def test_sentence_chrf_equals_sacrebleu():
 
 def test_blank_sides_score_zero():
     assert sentence_chrf("  ", "abc") == 0.0 and sentence_chrf("abc", "") == 0.0
+
+
+def test_chrf_many_equals_sentence_chrf():
+    from mtqa.mt.roundtrip import chrf_many
+
+    rnd = random.Random(2)
+    alphabet = "ab cdéøå\u00a0Œ𝔘"
+    hyps, refs = [], []
+    for k in range(300):
+        hyps.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))))
+        refs.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))))
+    hyps += [h for h, _ in PAIRS] + ["   ", "x"]
+    refs += [r for _, r in PAIRS] + ["abc", "  "]
+    assert chrf_many(hyps, refs) == [sentence_chrf(h, r) for h, r in zip(hyps, refs)]
+    assert chrf_many(hyps[:3], refs[:3]) == [sentence_chrf(h, r) for h, r in zip(hyps[:3], refs[:3])]
+    assert chrf_many([], []) == []
