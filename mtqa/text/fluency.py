@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mtqa.text.lexicon import STOPWORDS
 
@@ -87,8 +88,7 @@ def is_french(word: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     initial: bool     # first word of its sentence (capitalised for that reason alone)
