@@ -16,10 +16,11 @@ table answers exactly what it was built from (tests/text/test_tables.py); when t
 be written the table is built in memory for the run.
 
 File layout (native byte order, the machine's own cache): the 8-byte MAGIC, then three
-unsigned 32-bit numbers (entries, slots, blob bytes), the slot table (one unsigned 32-bit
-offset into the blob per slot, 0 for an empty slot, `slots` a power of two) and the blob of
-records `key length, key, value length, value` (UTF-8, lengths in one byte). A key's first
-slot is its CRC-32 modulo `slots`; collisions probe the next slots.
+unsigned 32-bit numbers (entries, slots, blob bytes), the slot table (one unsigned 64-bit
+number per slot: the key's CRC-32 in the high half, its record's offset into the blob in the
+low half; 0 for an empty slot; `slots` a power of two) and the blob of records `key length,
+key, value length, value` (UTF-8, lengths in one byte). A key's first slot is its CRC-32 modulo
+`slots`; collisions probe the next slots, and only a slot with the same CRC-32 has its key compared.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-MAGIC = b"MTQATAB1" if sys.byteorder == "little" else b"MTQATAB2"
+MAGIC = b"MTQATBL2" if sys.byteorder == "little" else b"MTQATBB2"
 _HEADER = len(MAGIC) + 12
 _MAX_LOAD = 0.7
 
@@ -63,25 +64,27 @@ class Table(Mapping):
         header = array("I")
         header.frombytes(bytes(data[len(MAGIC):_HEADER]))
         self._count, slots, blob = header
-        if not slots or slots & (slots - 1) or len(data) != _HEADER + 4 * slots + blob:
+        if not slots or slots & (slots - 1) or len(data) != _HEADER + 8 * slots + blob:
             raise ValueError("truncated or damaged mtqa table")
         self._mask = slots - 1
-        self._slots = memoryview(data)[_HEADER:_HEADER + 4 * slots].cast("I")
-        self._blob_start = _HEADER + 4 * slots
+        self._slots = memoryview(data)[_HEADER:_HEADER + 8 * slots].cast("Q")
+        self._blob_start = _HEADER + 8 * slots
         self._data = data
 
     def _find(self, key: bytes) -> int:
         """Offset (in the file) of the value record of `key`, or -1."""
-        data, slots, mask, base = self._data, self._slots, self._mask, self._blob_start
-        h = zlib.crc32(key) & mask
-        size = len(key)
+        data, slots, mask = self._data, self._slots, self._mask
+        crc = zlib.crc32(key)
+        h = crc & mask
         while True:
-            offset = slots[h]
-            if not offset:
+            slot = slots[h]
+            if not slot:
                 return -1
-            at = base + offset
-            if data[at] == size and data[at + 1:at + 1 + size] == key:
-                return at + 1 + size
+            if slot >> 32 == crc:
+                at = self._blob_start + (slot & 0xFFFFFFFF)
+                end = at + 1 + len(key)
+                if data[at + 1:end] == key and data[at] == len(key):
+                    return end
             h = (h + 1) & mask
 
     def get(self, key, default=None):
@@ -105,9 +108,9 @@ class Table(Mapping):
 
     def __iter__(self) -> Iterator[str]:
         data, slots, base = self._data, self._slots, self._blob_start
-        for offset in slots:
-            if offset:
-                at = base + offset
+        for slot in slots:
+            if slot:
+                at = base + (slot & 0xFFFFFFFF)
                 yield data[at + 1:at + 1 + data[at]].decode()
 
 
@@ -119,16 +122,19 @@ def build_table(items: Iterable) -> bytes:
     while slots * _MAX_LOAD < max(len(records), 1):
         slots *= 2
     mask = slots - 1
-    table = array("I", bytes(4 * slots))
+    table = array("Q", bytes(8 * slots))
     blob = bytearray(b"\0")  # offset 0 means an empty slot
     for key, value in records:
         if len(key) > 255 or len(value) > 255:
             raise ValueError("entry too long for an mtqa table")
-        h = zlib.crc32(key) & mask
+        crc = zlib.crc32(key)
+        h = crc & mask
         while table[h]:
             h = (h + 1) & mask
-        table[h] = len(blob)
+        table[h] = crc << 32 | len(blob)
         blob += bytes((len(key),)) + key + bytes((len(value),)) + value
+    if len(blob) >= 1 << 32:
+        raise ValueError("too large for an mtqa table")
     header = array("I", [len(records), slots, len(blob)])
     return MAGIC + header.tobytes() + table.tobytes() + bytes(blob)
 
