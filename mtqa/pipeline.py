@@ -9,7 +9,7 @@ and none of them re-implements a step. Pure over plain data: reading the user's 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from mtqa.checks import Check, CheckInput
 from mtqa.checks.merge import merge_flags
@@ -103,6 +103,20 @@ class _Prepared:
         self.unit_ids = tuple(unit_ids)
 
 
+class _Begun:
+    """One input's first step: its target segmented and its source chosen (and found to be
+    Norwegian), before the slower work (source segmentation, back-translation, alignment).
+    Checks that need only the target segments (Grammalecte) start on them from here."""
+
+    def __init__(self, target: Document, source: Document | None, target_segments: list[Segment],
+                 retrieval, line_aligned: bool, bilingual: BilingualDocument | None = None,
+                 empty_units: Sequence[int] = (), unit_ids: Sequence[str] = (), source_lines: Sequence[str] = ()):
+        self.target, self.source, self.target_segments = target, source, target_segments
+        self.retrieval, self.line_aligned = retrieval, line_aligned
+        self.bilingual, self.empty_units, self.unit_ids, self.source_lines = (
+            bilingual, tuple(empty_units), tuple(unit_ids), tuple(source_lines))
+
+
 class Pipeline:
     """The checks of one configuration, built once, and the translator; `check` runs one input,
     `check_many` many, calling each check's `prepare` hook over all of them first (Grammalecte
@@ -119,51 +133,37 @@ class Pipeline:
 
     def check_many(self, items: Iterable[Input], *, capture: bool = False) -> list[Any]:
         """The results of `items`, in order. With `capture`, an input that cannot be checked gives
-        the exception in its place (a batch reports it as that article's error) instead of raising."""
-        prepared: list[_Prepared | BaseException] = []
-        for item in items:
-            try:
-                prepared.append(self._prepare(item))
-            except Exception as exc:
-                if not capture:
-                    raise
-                prepared.append(exc)
-        runnable = [p.data for p in prepared if isinstance(p, _Prepared)]
+        the exception in its place (a batch reports it as that article's error) instead of raising.
+
+        Each input is first segmented and its source chosen (`_begin`); the checks' `prepare`
+        hooks then get every input's target segments (Grammalecte starts on them, in the
+        background), and only then are sources segmented, back-translated and aligned, so that
+        the external work runs beside all of that as well as beside the other checks."""
+        begun = _each(list(items), self._begin, capture)
         opened = []
         try:
+            early = [CheckInput(target=b.target_segments) for b in begun if not isinstance(b, BaseException)]
             for check in self.checks:
-                if runnable and check.unavailable() is None:
-                    check.prepare(runnable)
+                if early and check.unavailable() is None:
+                    check.prepare(early)
                     opened.append(check)
-            results: list[Any] = []
-            for p in prepared:
-                if not isinstance(p, _Prepared):
-                    results.append(p)
-                    continue
-                try:
-                    results.append(self._finish(p))
-                except Exception as exc:
-                    if not capture:
-                        raise
-                    results.append(exc)
-            return results
+            return _each(_each(begun, self._prepare, capture), self._finish, capture)
         finally:
             for check in opened:
                 check.close()
 
     # ---------------------------------------------------------------- the steps
 
-    def _prepare(self, item: Input) -> _Prepared:
+    def _begin(self, item: Input) -> _Begun:
         if isinstance(item, BilingualDocument):
-            return self._prepare_bilingual(item)
+            return self._begin_bilingual(item)
         if isinstance(item, Article):
-            return self._prepare_article(item.target, item.source, item.candidates, line_aligned=item.line_aligned)
+            return self._begin_article(item.target, item.source, item.candidates, line_aligned=item.line_aligned)
         raise TypeError(f"mtqa.check takes an Article or a BilingualDocument (mtqa.read_input), not {type(item).__name__}")
 
-    def _prepare_article(self, target: Document, source: Document | None, candidates: Sequence[Document] = (),
-                         *, line_aligned: bool = False) -> _Prepared:
+    def _begin_article(self, target: Document, source: Document | None, candidates: Sequence[Document] = (),
+                       *, line_aligned: bool = False) -> _Begun:
         target_segments = segment_document(target, TARGET_LANGUAGE)
-        provenance = attribute(target_segments)
         retrieval = None
         if source is None and candidates:
             retrieval = rank_sources(target.text, [(c.path, c.text) for c in candidates])
@@ -173,11 +173,28 @@ class Pipeline:
             problem = source_language_error(source)
             if problem:
                 raise InputError(problem)
+        return _Begun(target, source, target_segments, retrieval, line_aligned)
+
+    def _begin_bilingual(self, doc: BilingualDocument) -> _Begun:
+        """Line N of each side is unit N. A unit with no translation is reported once, on its own
+        unit, by the untranslated check (when selected), and its source is left out of the checked
+        text so that no other check reports it as an omission next to a neighbouring unit."""
+        source, target, ids = to_documents(doc)
+        empty = [i for i, unit in enumerate(doc.units) if not unit.translated and unit.source.strip()]
+        checked_source = replace(source, lines=tuple("" if i in set(empty) else line
+                                                     for i, line in enumerate(source.lines)))
+        begun = self._begin_article(target, checked_source, line_aligned=True)
+        begun.bilingual, begun.empty_units, begun.unit_ids, begun.source_lines = doc, tuple(empty), ids, source.lines
+        return begun
+
+    def _prepare(self, begun: _Begun) -> _Prepared:
+        target, source, target_segments = begun.target, begun.source, begun.target_segments
+        provenance = attribute(target_segments)
         source_segments = segment_document(source, SOURCE_LANGUAGE) if source is not None else []
         translator = self.translator
         bt = back_translate(target_segments, translator) if translator is not None else None
         similarity = similarity_function(target_segments, bt) if bt is not None else None
-        if line_aligned and source_segments:
+        if begun.line_aligned and source_segments:
             beads = beads_by_line(source_segments, target_segments)
         else:
             # Lines are paragraphs: the aligner keeps them together (mtqa.source.align, CostWeights.paragraph).
@@ -194,31 +211,25 @@ class Pipeline:
                           back_translations=bt.texts if bt else {}, forced_scores=forced,
                           bt_thresholds=_thresholds(translator),
                           target_lines=target.lines, source_lines=source.lines if source is not None else ())
-        result = CheckResult(target, source, target_segments, source_segments, beads, provenance, retrieval,
+        result = CheckResult(target, source, target_segments, source_segments, beads, provenance, begun.retrieval,
                              [], [], {}, bt, bead_chrf)
-        return _Prepared(result, data)
-
-    def _prepare_bilingual(self, doc: BilingualDocument) -> _Prepared:
-        """Line N of each side is unit N. A unit with no translation is reported once, on its own
-        unit, by the untranslated check (when selected), and its source is left out of the checked
-        text so that no other check reports it as an omission next to a neighbouring unit."""
-        source, target, ids = to_documents(doc)
-        empty = [i for i, unit in enumerate(doc.units) if not unit.translated and unit.source.strip()]
-        checked_source = replace(source, lines=tuple("" if i in set(empty) else line
-                                                     for i, line in enumerate(source.lines)))
-        prepared = self._prepare_article(target, checked_source, line_aligned=True)
-        prepared.result.bilingual = doc
-        prepared.data.markup = {n: (unit.source_tags, unit.target_tags) for n, unit in enumerate(doc.units, 1)
-                                if unit.source_tags or unit.target_tags}
-        prepared.empty_units, prepared.unit_ids, prepared.source_lines = tuple(empty), ids, source.lines
+        prepared = _Prepared(result, data, begun.empty_units, begun.unit_ids, begun.source_lines)
+        if begun.bilingual is not None:
+            doc = begun.bilingual
+            prepared.result.bilingual = doc
+            prepared.data.markup = {n: (unit.source_tags, unit.target_tags) for n, unit in enumerate(doc.units, 1)
+                                    if unit.source_tags or unit.target_tags}
         return prepared
 
     def _finish(self, p: _Prepared) -> CheckResult:
         data, result = p.data, p.result
-        flags: list[Flag] = []
-        run: list[str] = []
+        found: dict[int, list[Flag]] = {}
         skipped: dict[str, str] = {}
-        for check in self.checks:
+        # Checks with work in the background (Grammalecte) run after the others, which gives that
+        # work their time too; the flags are then put back in the order of the checks.
+        order = sorted(range(len(self.checks)), key=lambda k: self.checks[k].background)
+        for k in order:
+            check = self.checks[k]
             if check.needs_source and not data.has_source:
                 skipped[check.name] = "needs a source text"
                 continue
@@ -229,9 +240,11 @@ class Pipeline:
             if reason:
                 skipped[check.name] = reason
                 continue
-            flags.extend(check.run(data))
-            run.append(check.name)
-        flags = merge_flags(flags)  # one flag per problem
+            found[k] = list(check.run(data))
+        run = [self.checks[k].name for k in sorted(found)]
+        skipped = {self.checks[k].name: skipped[self.checks[k].name] for k in range(len(self.checks))
+                   if self.checks[k].name in skipped}
+        flags = merge_flags([f for k in sorted(found) for f in found[k]])  # one flag per problem
         if result.bilingual is not None:
             flags = self._bilingual_flags(p, flags)
         result = replace(result, flags=sort_flags(flags), checks_run=run, checks_skipped=skipped,
@@ -249,6 +262,23 @@ class Pipeline:
                                 text="", source_text=p.source_lines[i], evidence={"target": "empty"},
                                 unit=ids[i]))
         return out
+
+
+def _each(items: Sequence[Any], step: Callable[[Any], Any], capture: bool) -> list[Any]:
+    """`step` of each item in order; an exception (an item's own, or one already in its place)
+    stands in for its result with `capture`, and is raised without."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, BaseException):
+            out.append(item)
+            continue
+        try:
+            out.append(step(item))
+        except Exception as exc:
+            if not capture:
+                raise
+            out.append(exc)
+    return out
 
 
 def _thresholds(translator: Translator | None) -> dict[str, float]:

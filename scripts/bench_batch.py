@@ -1,6 +1,7 @@
 """Benchmark `mtqa batch`: wall time with --jobs 1 and --jobs N on a feed of FLORES article pairs.
 
     python scripts/bench_batch.py [--articles 200] [--lines 5] [--repeats 3] [--jobs 2] [--out docs/benchmarks/batch.md]
+    python scripts/bench_batch.py --scaling 200,1000 [--repeats 2] [--jobs 1] [--out FILE]
 
 Builds ARTICLES pairs of LINES consecutive FLORES-200 dev lines (nb source, fr translation) in a
 temporary folder with a CSV manifest, then runs the real command line in a subprocess,
@@ -19,6 +20,13 @@ repeat also measures the machine's ceiling: the same fixed CPU-bound work (a Pyt
 by one process, then split between N processes; its ratio is the best any --jobs N could reach
 at that moment (2.0 on an idle 2-core machine, about 1.0 when other processes take a core).
 Skips with a message when the data is absent.
+
+`--scaling SMALL,LARGE` measures instead how the cost grows with the feed: SMALL and then LARGE
+one-line articles (`--lines 1` feeds), each checked by `mtqa batch --jobs JOBS` into an empty
+folder, interleaved over the repeats; the CPU of the whole process tree of each run (the batch,
+its workers and their Grammalecte processes, from getrusage(RUSAGE_CHILDREN)) is compared.
+A batch whose bookkeeping is linear costs LARGE/SMALL times as much at most (less: start-up is
+paid once); the issue-16 acceptance is 5.5x for 1 000 against 200.
 """
 
 from __future__ import annotations
@@ -118,10 +126,15 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2, help="compared with --jobs 1")
     ap.add_argument("--out", type=Path, help="write the results as Markdown to this file")
+    ap.add_argument("--scaling", metavar="SMALL,LARGE",
+                    help="compare the CPU of SMALL and LARGE one-line articles (e.g. 200,1000) instead")
     args = ap.parse_args()
     if not (args.flores / "nb.txt").exists() or not (args.flores / "fr.txt").exists():
         print(f"skipped: FLORES-200 dev not found in {args.flores}")
         return 0
+    if args.scaling:
+        small, large = (int(x) for x in args.scaling.split(","))
+        return scaling(args, small, large)
 
     tmp = Path(tempfile.mkdtemp(prefix="mtqa-bench-batch-"))
     try:
@@ -207,6 +220,59 @@ def main() -> int:
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     return 0 if listed == args.articles and identical and skipped == args.articles and unchanged else 1
+
+
+def scaling(args, small: int, large: int, limit: float = 5.5) -> int:
+    """CPU of `mtqa batch` on SMALL and on LARGE one-line articles, interleaved over the repeats."""
+    tmp = Path(tempfile.mkdtemp(prefix="mtqa-bench-scaling-"))
+    try:
+        code = snapshot_code(tmp)
+        feeds = {}
+        for n in (small, large):
+            folder = tmp / f"feed-{n}"
+            folder.mkdir()
+            feeds[n] = make_feed(args.flores, folder, n, 1)
+        cpus: dict[int, list[float]] = {small: [], large: []}
+        walls: dict[int, list[float]] = {small: [], large: []}
+        loads = [os.getloadavg()[0]]
+        for r in range(args.repeats):
+            for n in ((small, large) if r % 2 == 0 else (large, small)):
+                wall, cpu, proc = run_batch(code, feeds[n], tmp / f"out-{n}-r{r}", args.jobs)
+                summary = json.loads((tmp / f"out-{n}-r{r}" / "summary.json").read_bytes())
+                if summary["totals"]["articles"] != n:
+                    sys.exit(f"summary.json lists {summary['totals']['articles']} of {n} articles")
+                cpus[n].append(cpu)
+                walls[n].append(wall)
+                loads.append(os.getloadavg()[0])
+                print(f"repeat {r + 1}: {n} articles: {cpu:.1f} s CPU, {wall:.1f} s wall "
+                      f"(load average {loads[-1]:.1f})", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    cpu = {n: statistics.median(c) for n, c in cpus.items()}
+    ratio = cpu[large] / cpu[small]
+    lines = [
+        f"# `mtqa batch` cost growth: {small} vs {large} one-line articles",
+        "",
+        f"`python scripts/bench_batch.py --scaling {small},{large} --repeats {args.repeats} --jobs {args.jobs}`",
+        "",
+        f"Machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}; load average (1 min) "
+        f"{min(loads):.1f}-{max(loads):.1f} during the runs. Feeds of one-line FLORES-200 dev articles (nb "
+        "source, fr translation), all checks (Grammalecte included when installed), no model, `--jobs "
+        f"{args.jobs}`; CPU = user + system of the whole process tree (batch, workers, Grammalecte).",
+        "",
+        "| feed | CPU s, each repeat | median CPU s | CPU ms per article | wall s, each repeat |",
+        "| --- | --- | --: | --: | --- |",
+    ]
+    for n in (small, large):
+        lines.append(f"| {n} articles | {', '.join(f'{c:.1f}' for c in cpus[n])} | {cpu[n]:.1f} | "
+                     f"{1000 * cpu[n] / n:.0f} | {', '.join(f'{w:.1f}' for w in walls[n])} |")
+    lines += ["", f"**{large} articles cost {ratio:.2f}x the CPU of {small}** (at most {limit}x accepted; "
+                  f"{large / small:.0f}x would be exactly linear without fixed costs)."]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0 if ratio <= limit else 1
 
 
 def make_single(manifest: Path) -> Path:

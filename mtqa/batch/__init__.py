@@ -11,9 +11,9 @@ The pieces, from the edges in:
 - running (`runner`): `run_batch` checks the remaining articles in-process (jobs=1) or in a
   pool of worker processes, each of which builds the checks and loads the translation model
   once (`init_worker`) and takes the articles a few at a time, running Grammalecte once per
-  group (`run_chunk`); workers write the reports themselves (atomically), the parent records
-  the finished articles in OUTDIR/.mtqa-batch.json (atomically, in batches) so an interrupted
-  batch resumes; the batch holds a lock on OUTDIR and refuses files there that its state does
+  group (`run_chunk`); workers write the reports themselves (atomically), the parent appends
+  each finished article to a journal (OUTDIR/.mtqa-batch.journal) and folds it into
+  OUTDIR/.mtqa-batch.json (atomically) at the end, so an interrupted batch resumes; the batch holds a lock on OUTDIR and refuses files there that its state does
   not record as mtqa's, and its workers die with it;
 - summary (`summary`): `summary_dict` ranks the articles (errors, then worst severity, flags,
   path) and is byte-identical whatever the number of jobs; with `-f xlsx` summary.xlsx holds
@@ -29,9 +29,10 @@ from mtqa.readers.manifest import (
     JSONL_SUFFIXES, BatchItem, collect_inputs, parse_manifest_csv, parse_manifest_jsonl, read_manifest,
 )
 from mtqa.batch.plan import (
-    RESERVED_NAMES, STATE_FILE, STATE_SAVE_SECONDS, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON, SUMMARY_XLSX,
-    corpus_hash, foreign_file, is_current, load_state, output_collisions, read_state, render_state,
-    report_extension, report_names, settings_hash, sha256_bytes_of, state_entry, summary_names, worker_settings,
+    JOURNAL_FILE, RESERVED_NAMES, STATE_FILE, STATE_SAVE_SECONDS, STATE_VERSION, SUMMARY_HTML, SUMMARY_JSON,
+    SUMMARY_XLSX, corpus_hash, foreign_file, is_current, journal_line, load_state, output_collisions, read_journal,
+    read_state, render_state, report_extension, report_names, settings_hash, sha256_bytes_of, state_entry,
+    summary_names, worker_settings,
 )
 from mtqa.batch.summary import (
     SUMMARY_VERSION, VERDICT_RANK, ArticleOutcome, error_outcome, exit_status, minimal_summary_html,
@@ -43,12 +44,13 @@ from mtqa.batch.runner import (
 )
 
 __all__ = [
-    "EXIT_INTERNAL", "JSONL_SUFFIXES", "MAX_CHUNK", "RESERVED_NAMES", "STATE_FILE", "STATE_SAVE_SECONDS",
-    "STATE_VERSION", "SUMMARY_HTML", "SUMMARY_JSON", "SUMMARY_VERSION", "SUMMARY_XLSX", "VERDICT_RANK", "ArticleOutcome", "BatchItem",
+    "EXIT_INTERNAL", "JOURNAL_FILE", "JSONL_SUFFIXES", "MAX_CHUNK", "RESERVED_NAMES", "STATE_FILE", "STATE_SAVE_SECONDS",
+    "STATE_VERSION", "SUMMARY_HTML", "SUMMARY_JSON", "SUMMARY_VERSION", "SUMMARY_XLSX", "VERDICT_RANK", "ArticleOutcome",
+    "BatchItem",
     "BatchResult", "Job", "OutdirLocked", "WorkerConfig", "WorkerFailed", "chunk_size", "collect_inputs",
-    "corpus_hash", "error_outcome", "exit_status", "foreign_file", "init_worker", "is_current", "load_state",
+    "corpus_hash", "error_outcome", "exit_status", "foreign_file", "init_worker", "is_current", "journal_line", "load_state",
     "lock_outdir", "minimal_summary_html", "outcome_from_flags", "output_collisions", "parse_manifest_csv",
-    "parse_manifest_jsonl", "rank_key", "rank_outcomes", "read_manifest", "read_state", "render_state",
+    "parse_manifest_jsonl", "rank_key", "rank_outcomes", "read_journal", "read_manifest", "read_state", "render_state",
     "render_summary_html", "render_summary_json", "report_extension", "report_names", "run_batch", "run_chunk",
     "settings_hash", "sha256_bytes_of", "state_entry", "summary_dict", "summary_names", "worker_settings",
 ]

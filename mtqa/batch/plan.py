@@ -4,7 +4,9 @@ Every item gets a report file name (`report_names`) and a fingerprint of what it
 on (file hashes, mtqa version, run settings: `worker_settings`, `settings_hash`, `corpus_hash`),
 so that `--resume` can skip the articles whose report is current (`load_state`, `is_current`);
 the state is OUTDIR/.mtqa-batch.json (`render_state`), which also records the files mtqa batch
-wrote or claimed there (`read_state`; any other file in the way is refused: `foreign_file`). `output_collisions` finds an input file
+wrote or claimed there (`read_state`; any other file in the way is refused: `foreign_file`), with
+the journal of a run (OUTDIR/.mtqa-batch.journal, one line per finished article: `journal_line`,
+`read_journal`) on top of it until the run folds it in. `output_collisions` finds an input file
 that an output would overwrite.
 """
 
@@ -28,11 +30,15 @@ if TYPE_CHECKING:
 
 STATE_VERSION = 1
 STATE_FILE = ".mtqa-batch.json"
-STATE_SAVE_SECONDS = 2.0            # the state is saved at most this often during a run (and at its end)
+# During a run each finished article is appended to the journal, one JSON line (so that recording
+# n articles costs O(n), not a rewrite of the whole state per save); the journal reaches the disk
+# (fsync) at most this often, and at the end it is folded into the state file and removed.
+JOURNAL_FILE = ".mtqa-batch.journal"
+STATE_SAVE_SECONDS = 2.0
 SUMMARY_JSON = "summary.json"
 SUMMARY_HTML = "summary.html"
 SUMMARY_XLSX = "summary.xlsx"       # with -f xlsx: the summary and every article's sheet in one workbook
-RESERVED_NAMES = frozenset({STATE_FILE, SUMMARY_JSON, SUMMARY_HTML, SUMMARY_XLSX})
+RESERVED_NAMES = frozenset({STATE_FILE, JOURNAL_FILE, SUMMARY_JSON, SUMMARY_HTML, SUMMARY_XLSX})
 
 
 def summary_names(fmt: str) -> list[str]:
@@ -127,7 +133,38 @@ def read_state(outdir: Path) -> tuple[dict, set[str], str | None]:
             files |= {SUMMARY_JSON, SUMMARY_HTML}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, InputError) as exc:
         return {}, set(), f"{visible(str(path))}: unreadable batch state ({exc}); every article is checked again"
+    for key, entry in read_journal(outdir):  # the articles an interrupted run finished after its last save
+        articles[key] = entry
+        outcome = entry.get("outcome")
+        if isinstance(outcome, dict) and outcome.get("report"):
+            files.add(str(outcome["report"]))
     return articles, files, None
+
+
+def journal_line(key: str, entry: dict) -> bytes:
+    """One finished article as a line of the journal."""
+    return (json.dumps({"key": key, "entry": entry}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_journal(outdir: Path) -> list[tuple[str, dict]]:
+    """The (key, state entry) lines of OUTDIR's journal, in order; reading stops at the first line
+    that is not a whole record (the last line of a run killed while writing it)."""
+    try:
+        with open(outdir / JOURNAL_FILE, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return []
+    out = []
+    for line in data.split(b"\n")[:-1]:  # a last piece without its newline was never finished
+        try:
+            record = json.loads(line.decode("utf-8"))
+            key, entry = record["key"], record["entry"]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            break
+        if not isinstance(key, str) or not isinstance(entry, dict):
+            break
+        out.append((key, entry))
+    return out
 
 
 def load_state(outdir: Path) -> tuple[dict, str | None]:

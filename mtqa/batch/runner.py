@@ -3,9 +3,10 @@
 `run_batch` checks the articles whose report is not current in-process (jobs=1) or in a pool of
 worker processes, each of which builds the checks and loads the translation model once
 (`init_worker`) and takes the articles a few at a time, running Grammalecte once per group
-(`run_chunk`); workers write the reports themselves (atomically), the parent records the
-finished articles in OUTDIR/.mtqa-batch.json (atomically, in batches: `STATE_SAVE_SECONDS`) so
-an interrupted batch resumes. The batch holds a flock on OUTDIR (`lock_outdir`), and its workers
+(`run_chunk`); workers write the reports themselves (atomically), the parent records each
+finished article as one line of OUTDIR/.mtqa-batch.journal (synced every `STATE_SAVE_SECONDS`)
+and folds the journal into OUTDIR/.mtqa-batch.json (atomically) at the end, so that recording is
+linear in the number of articles and an interrupted batch resumes. The batch holds a flock on OUTDIR (`lock_outdir`), and its workers
 die with it (`_die_with_parent`). An
 article that cannot be checked becomes an "error" row; the batch goes on.
 """
@@ -18,8 +19,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from mtqa.batch.plan import (
-    STATE_FILE, STATE_SAVE_SECONDS, SUMMARY_HTML, SUMMARY_JSON, SUMMARY_XLSX, _fingerprint, foreign_file, is_current,
-    read_state, render_state, report_names, settings_hash, state_entry, summary_names,
+    JOURNAL_FILE, STATE_FILE, STATE_SAVE_SECONDS, SUMMARY_HTML, SUMMARY_JSON, SUMMARY_XLSX, _fingerprint, foreign_file,
+    is_current, journal_line, read_state, render_state, report_names, settings_hash, state_entry, summary_names,
 )
 from mtqa.batch.summary import (
     ArticleOutcome, error_outcome, outcome_from_flags, rank_outcomes, render_summary_html, render_summary_json,
@@ -261,6 +262,40 @@ def preload_shared() -> None:
 
 
 
+class _Journal:
+    """The run's journal (plan.JOURNAL_FILE): finished articles appended one line each, the file
+    synced to disk at most every STATE_SAVE_SECONDS; removed once the state holds them all."""
+
+    def __init__(self, path: Path, clock: Callable[[], float]):
+        self.path, self.clock = path, clock
+        self.fd = -1
+        self.appended = 0
+        self.synced_at = clock()
+
+    def exists(self) -> bool:
+        return os.path.lexists(self.path)
+
+    def start(self) -> None:
+        """A new, empty journal (what an earlier one held is in the state file by now)."""
+        self.path.unlink(missing_ok=True)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o666)
+
+    def append(self, key: str, entry: dict) -> None:
+        view = memoryview(journal_line(key, entry))
+        while view:
+            view = view[os.write(self.fd, view):]
+        self.appended += 1
+        if self.clock() - self.synced_at >= STATE_SAVE_SECONDS:
+            os.fsync(self.fd)
+            self.synced_at = self.clock()
+
+    def remove(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        self.path.unlink(missing_ok=True)
+
+
 class OutdirLocked(InputError):
     """Another mtqa batch is writing into the same OUTDIR."""
 
@@ -347,17 +382,12 @@ def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_star
     # Claimed before any report is written: a batch killed at any point leaves only files that
     # its state records as mtqa's, and the next run may replace them.
     claimed = owned | {*names, *summaries}
-    saved = {"at": clock(), "pending": int(claimed != owned or not os.path.exists(outdir / STATE_FILE))}
+    journal = _Journal(outdir / JOURNAL_FILE, clock)
+    replayed = journal.exists()  # an interrupted run's records: folded into the state now
+    if claimed != owned or replayed or not os.path.exists(outdir / STATE_FILE):
+        write_output(outdir / STATE_FILE, render_state(state, claimed))
+    journal.start()
     owned = claimed
-
-    def save(force: bool = False) -> None:
-        if not saved["pending"] or (not force and saved["pending"] < 500
-                                    and clock() - saved["at"] < STATE_SAVE_SECONDS):
-            return
-        write_output(outdir / STATE_FILE, render_state(state, owned))
-        saved["at"], saved["pending"] = clock(), 0
-
-    save(force=True)
 
     done: list[ArticleOutcome] = []
     current: list[ArticleOutcome] = []
@@ -375,9 +405,8 @@ def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_star
         if outcome.verdict == "error" and previous.get("report") == job.report:
             # The report this batch wrote earlier no longer describes the article.
             (outdir / job.report).unlink(missing_ok=True)
-        state[job.item.key] = state_entry(fingerprint, outcome)
-        saved["pending"] += 1
-        save()  # in batches: at most every STATE_SAVE_SECONDS (or 500 articles), and at the end
+        state[job.item.key] = entry = state_entry(fingerprint, outcome)
+        journal.append(job.item.key, entry)  # one line; on disk at most every STATE_SAVE_SECONDS
         done.append(outcome)
         on_done(outcome, False)
 
@@ -385,8 +414,10 @@ def _run_locked(items, config, settings, outdir, *, jobs, resume, chunk, on_star
         return _run_jobs(items, config, outdir, todo, current, done, finish, jobs=jobs, chunk=chunk,
                          on_start=on_start, on_done=on_done, write_output=write_output,
                          pool_class=ProcessPoolExecutor, as_completed=as_completed, engine=engine)
-    finally:
-        save(force=True)  # also when interrupted: every finished article is recorded
+    finally:  # also when interrupted: every finished article is recorded in the state, once
+        if journal.appended or replayed:
+            write_output(outdir / STATE_FILE, render_state(state, owned))
+        journal.remove()
 
 
 def _run_jobs(items, config, outdir, todo, current, done, finish, *, jobs, chunk, on_start, on_done, write_output,

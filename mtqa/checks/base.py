@@ -106,6 +106,9 @@ class Check:
     needs_source: ClassVar[bool] = False
     needs_model: ClassVar[bool] = False   # needs back-translations (a translation model)
     enabled_by: ClassVar[str] = ""        # a setting that must be set for the check to run unless named in --enable
+    # Its `prepare` starts work in the background (an external program): the pipeline runs it after
+    # the other checks of a document, so that the work has all that time (its flags keep their place).
+    background: ClassVar[bool] = False
     options: Any  # an instance of the check's own Options (typed per check by its declaration)
 
     @dataclass(frozen=True)
@@ -154,9 +157,12 @@ class Check:
         return None
 
     def prepare(self, inputs: Sequence[CheckInput]) -> None:
-        """Called once before `run` on each of `inputs` (all the documents of a run, a batch group or
-        an evaluation), for work done better across documents: Grammalecte is started once for
-        all of them, in the background, while the other checks run. The default does nothing."""
+        """Called once before `run`, as early as possible, for work done better across documents and
+        in the background: each of `inputs` (all the documents of a run, a batch group or an
+        evaluation) holds a document's target segments only (`target`), taken before its source is
+        segmented and aligned; `run` gets the full CheckInput later. Grammalecte is started here
+        once for all of them and runs beside the alignment and the other checks. The default does
+        nothing."""
 
     def close(self) -> None:
         """Called after the last `run` of the inputs given to `prepare`: release what it started."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str
     """The word of `target` spelt most like `name` (only capitalised words: `capitalised`)."""
     folded = _fold(name)
     n = len(folded)
+    letters = Counter(folded)
     best, best_ratio = "", 0.0
     for word, word_folded in _target_words(target):
         if capitalised and not word[:1].isupper():
@@ -151,10 +153,22 @@ def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str
         m = len(word_folded)
         if n + m and 2.0 * min(n, m) / (n + m) <= best_ratio:
             continue  # the ratio is at most this (SequenceMatcher.real_quick_ratio): cannot win
+        if n + m and 2.0 * _shared_letters(letters, word_folded) / (n + m) <= best_ratio:
+            continue  # nor more than this (SequenceMatcher.quick_ratio)
         ratio = difflib.SequenceMatcher(None, folded, word_folded).ratio()
         if ratio > best_ratio:
             best, best_ratio = word, ratio
     return best, best_ratio
+
+
+def _shared_letters(letters: Counter, word: str) -> int:
+    """Letters two words share, counted with repeats (the numerator of difflib's quick_ratio)."""
+    return sum((letters & _letters(word)).values())
+
+
+@lru_cache(maxsize=65536)
+def _letters(word: str) -> Counter:
+    return Counter(word)
 
 
 _TARGET_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
@@ -331,6 +345,25 @@ def _must_keep(seg: Segment, start: int, name: str) -> bool:
 _NAME_PAIR = re.compile(r"(?<![\w-])([A-ZÆØÅ][\w&]*(?:-[\w]+)?)\s+([A-ZÆØÅ][\w]+)(?![\w-])")
 
 
+_FOLLOWER = re.compile(r"\s+([A-ZÀ-Ý][\w]+)(?![\w-])")
+
+
+def _followers(kept: str, text: str) -> list[re.Match]:
+    r"""The matches re.finditer(rf"(?<![\w-]){re.escape(kept)}\s+([A-ZÀ-Ý][\w]+)(?![\w-])", text)
+    finds (group 1: the capitalised word after `kept`), without compiling a pattern per name."""
+    out = []
+    i = text.find(kept)
+    while i >= 0:
+        if i == 0 or not (_is_word_char(text[i - 1]) or text[i - 1] == "-"):
+            m = _FOLLOWER.match(text, i + len(kept))
+            if m:
+                out.append(m)
+                i = text.find(kept, m.end())
+                continue
+        i = text.find(kept, i + 1)
+    return out
+
+
 def translated_name_parts(source_text: str, segments) -> list[tuple[Segment, str, str, str, int]]:
     """Multi-word names whose first word the translation keeps while it puts a French common noun
     in place of the next ("DNB Markets" -> "DNB Marchés"): a brand or organisation translated.
@@ -342,7 +375,7 @@ def translated_name_parts(source_text: str, segments) -> list[tuple[Segment, str
         if len(kept) < 2 or len(part) < 3:
             continue
         for seg in segments:
-            for t in re.finditer(rf"(?<![\w-]){re.escape(kept)}\s+([A-ZÀ-Ý][\w]+)(?![\w-])", seg.text):
+            for t in _followers(kept, seg.text):
                 word = t.group(1)
                 if (_fold(word) == _fold(part) or _fold(word) in source_folded.split()
                         or difflib.SequenceMatcher(None, _fold(part), _fold(word)).ratio() >= NEAR_MISS

@@ -221,6 +221,7 @@ class GrammarCheck(Check):
 
     name = "grammar"
     category = GRAMMAR
+    background = True  # Grammalecte runs beside the other checks, started by prepare
 
     @dataclass(frozen=True)
     class Options(Check.Options):
@@ -300,10 +301,11 @@ class GrammarCheck(Check):
         return [memo[s.text] for s in segments]
 
     def prepare(self, inputs: Sequence[CheckInput]) -> None:
-        """Start asking Grammalecte about every distinct checkable segment of `inputs`, in the
-        background (threads waiting on Grammalecte processes) while the other checks run: one
-        process per `chunk_segments` segments, at most `jobs` at once. Grammalecte checks every
-        line on its own, so the flags are those of one run per document."""
+        """Start asking Grammalecte about every distinct checkable segment of `inputs` (their
+        target segments), in the background (threads waiting on Grammalecte processes) while the
+        sources are aligned and the other checks run: one process per `chunk_segments` segments,
+        at most `jobs` at once. Grammalecte checks every line on its own, so the flags are those
+        of one run per document."""
         from concurrent.futures import ThreadPoolExecutor
 
         self.close()

@@ -57,7 +57,7 @@ class QualityCheck(Check):
 
     def scores(self, data: CheckInput) -> list[tuple[AlignedPair, dict]]:
         """(pair, quality) for each translated pair: quality = {score, model, features, contributions}."""
-        from mtqa.mt.roundtrip import sentence_chrf
+        from mtqa.mt.roundtrip import chrf_many, sentence_chrf
         from mtqa.text import quality as Q
 
         todo = [(k, pair) for k, pair in _with_orphans(data.pairs)
@@ -70,9 +70,10 @@ class QualityCheck(Check):
             from mtqa.text.embeddings import cosines as embed
 
             cosines = embed([p.source_text for _, p in todo], [p.target_text for _, p in todo])
+        cross = chrf_many([p.target_text for _, p in todo], [p.source_text for _, p in todo])  # Q.cross_chrf, at once
         out = []
         for n, (k, pair) in enumerate(todo):
-            f = Q.features(pair.source_text, pair.target_text)
+            f = Q.features(pair.source_text, pair.target_text, cross[n])
             values = dict(f.values)
             if cosines is not None:
                 values["embedding_cosine"] = cosines[n]

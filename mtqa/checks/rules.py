@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
-
 from mtqa.checks.base import Check, CheckInput
 from mtqa.core.flags import RULE, Severity
 
@@ -28,12 +26,16 @@ class Rule:
     name: str = ""
 
     def compiled(self):
+        import regex  # imported by runs that have rules only
+
         return (regex.compile(self.source, regex.V1) if self.source else None,
                 regex.compile(self.target, regex.V1))
 
 
 def compile_pattern(pattern: str) -> str | None:
     """Why `pattern` is refused (a message), or None."""
+    import regex
+
     try:
         regex.compile(pattern, regex.V1)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:

@@ -13,7 +13,6 @@ from mtqa.cli.options import (
     BeamSizeOption, ComputeType, ComputeTypeOption, ConfigOption, Device, DeviceOption, DisableOption, EnableOption,
     FailOnOption, Format, ModelOption, Severity, TermbaseOption, _load_translator, _split, with_termbase,
 )
-from mtqa.core.flags import verdict
 from mtqa.errors import EXIT_FLAGGED, EXIT_OK, InputError
 
 
@@ -74,6 +73,7 @@ def check(
 ) -> int:
     """Check a French article: find its source, align, run the checks, report flagged segments."""
     from mtqa.config import load_config
+    from mtqa.core.flags import verdict
     from mtqa.pipeline import Pipeline
     from mtqa.readers import input_format, read_input
     from mtqa.report import RENDERERS

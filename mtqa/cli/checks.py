@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Optional
 
@@ -17,6 +16,8 @@ def list_checks(
     as_json: Annotated[bool, typer.Option("--json", help="Print the declarations as JSON.")] = False,
 ) -> int:
     """List the checks: category, default severity, what each needs (a source, a model) and catches."""
+    import json
+
     from rich.console import Console
     from rich.table import Table
 

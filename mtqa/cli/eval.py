@@ -7,7 +7,6 @@ and to the "timings" object of --json.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -170,6 +169,8 @@ def eval_cmd(
 ) -> int:
     """Measure the checks: line-level precision, recall and F1 on injected errors (or a gold file),
     the false-positive rate on untouched lines, and (--systems) how flags track chrF on real MT."""
+    import json
+
     from mtqa import eval as ev
     from mtqa.checks import build_checks
     from mtqa.report import write_output

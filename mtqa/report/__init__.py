@@ -13,7 +13,6 @@ import importlib
 import os
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -89,6 +88,8 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
     one, never a part. Text is written as UTF-8; bytes (a file in its own encoding, e.g. --format
     xliff) as they are. The file gets the mode an ordinary open() would give it (0o666 less the
     umask), or keeps the mode (and, where allowed, the owner) of the file it replaces."""
+    import tempfile
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from array import array
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -384,35 +383,53 @@ class _Overlap:
 
 def _overlap(src: Sequence[tuple[str, ...]], tgt: Sequence[tuple[str, ...]],
              weight: dict[str, float], band: _Band) -> _Overlap:
-    where: dict[str, list[int]] = defaultdict(list)
-    for t, keys in enumerate(tgt):
+    """For every source unit s and every target unit t near the band that share anchors, the
+    summed weight of those anchors: the entries (s, t, weight of one shared anchor) are listed in
+    the order of s, then of s's anchors (sorted, see _side), then of t, and the weights of one
+    pair summed in that order, so that the sums do not depend on hashing or set order."""
+    ids: dict[str, int] = {}
+    for keys in tgt:
         for key in keys:
-            where[key].append(t)
-    # (s, t, weight) of every shared anchor, in flat arrays (a dict of pairs took hundreds of bytes
-    # an entry on long documents); the weights of one pair are then summed in the order found.
-    ss, tt, ww = array("q"), array("q"), array("d")
-    n = band.n
-    for s, keys in enumerate(src):
-        if not keys:
-            continue
-        # Target units that can sit in a bead ending in row s+1 or s+2.
-        first = band.lo[min(s + 1, n)] - 2
-        last = band.lo[min(s + 2, n)] + band.width
-        for key in keys:  # sorted (see _side): the float sums do not depend on set order
-            ts = where.get(key)
-            if ts:
-                hits = ts[bisect.bisect_left(ts, first):bisect.bisect_left(ts, last)]
-                ss.extend([s] * len(hits))
-                tt.extend(hits)
-                ww.extend([weight[key]] * len(hits))
-    s_arr = np.frombuffer(ss, dtype=np.int64) if len(ss) else np.zeros(0, np.int64)
-    t_arr = np.frombuffer(tt, dtype=np.int64) if len(tt) else np.zeros(0, np.int64)
-    w_arr = np.frombuffer(ww, dtype=np.float64) if len(ww) else np.zeros(0, np.float64)
+            ids.setdefault(key, len(ids))
+    src_units, src_keys = _flat(src, ids)
+    tgt_units, tgt_keys = _flat(tgt, ids)
+    n, m = band.n, band.m
+    if not len(src_keys) or not len(tgt_keys):
+        empty = np.zeros(0, np.int64)
+        return _Overlap(empty, empty, np.zeros(0, np.float64))
+    key_weight = np.zeros(len(ids), dtype=np.float64)
+    for key, k in ids.items():
+        key_weight[k] = weight[key]
+    # Target occurrences sorted by (anchor, unit): those of one anchor near row s are one range.
+    base = m + 2  # > every target unit index and every window end below
+    codes = np.sort(tgt_keys * base + tgt_units)
+    # Target units that can sit in a bead ending in row s+1 or s+2: first <= t < last.
+    rows = np.minimum(np.arange(len(src), dtype=np.int64) + 1, n)
+    first = np.clip(band.lo[rows] - 2, 0, base - 1)
+    last = np.clip(band.lo[np.minimum(rows + 1, n)] + band.width, 0, base - 1)
+    keep = src_keys >= 0  # anchors that no target unit has cannot be shared
+    occ_units, occ_keys = src_units[keep], src_keys[keep]
+    lo = np.searchsorted(codes, occ_keys * base + first[occ_units], side="left")
+    hi = np.searchsorted(codes, occ_keys * base + last[occ_units], side="left")
+    counts = hi - lo
+    total = int(counts.sum())
+    occurrence = np.repeat(np.arange(len(counts)), counts)
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    s_arr = occ_units[occurrence]
+    t_arr = codes[lo[occurrence] + offset] % base
+    w_arr = key_weight[occ_keys[occurrence]]
     # One entry per pair, in (s, t) order: rows ascending, so that _place can take a block of
     # rows by bisection.
     pair_ids, inverse = np.unique(s_arr * (band.m + 1) + t_arr, return_inverse=True)
     weights = np.bincount(inverse.reshape(-1), weights=w_arr, minlength=len(pair_ids))
     return _Overlap(pair_ids // (band.m + 1), pair_ids % (band.m + 1), weights)
+
+
+def _flat(units: Sequence[tuple[str, ...]], ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(unit index, anchor id) of every anchor of every unit, in order; -1 for an anchor not in `ids`."""
+    keys = [ids.get(key, -1) for keys in units for key in keys]
+    owners = [u for u, keys in enumerate(units) for _ in keys]
+    return np.array(owners, dtype=np.int64), np.array(keys, dtype=np.int64)
 
 
 def _place(terms: list[tuple[float, _Overlap, int, int]], band: _Band, r0: int, r1: int) -> np.ndarray:

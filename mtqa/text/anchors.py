@@ -81,6 +81,11 @@ _DATE_RE = re.compile(r"(?<![\w.])(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})(?![\w.
 _RANGE_JOIN = re.compile(r"^\s*(?:til|to|à|-|–|og|et|ou|eller)\s*$")
 
 
+_DIGIT = re.compile(r"\d")
+_GROUPING = re.compile(r"[ \u00a0\u202f\u2009.]")
+_CURRENCY_BEFORE = re.compile(r"[$€£¥]\s*$|(USD|EUR|GBP|US\$)\s*$")
+
+
 def find_numbers(text: str) -> list[Number]:
     """All numbers written with digits in `text`, in order, with canonical values."""
     return list(_find_numbers(text))
@@ -89,7 +94,7 @@ def find_numbers(text: str) -> list[Number]:
 @lru_cache(maxsize=16384)
 def _find_numbers(text: str) -> tuple[Number, ...]:
     """find_numbers, once per text (the aligner and several checks ask about the same ones)."""
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT.search(text):  # both patterns need a \d digit: nothing to find
         return ()
     found: list[Number] = []
     dates = list(_DATE_RE.finditer(text))
@@ -101,7 +106,7 @@ def _find_numbers(text: str) -> tuple[Number, ...]:
         k = bisect.bisect_right(date_starts, m.start("int")) - 1
         if k >= 0 and m.start("int") < dates[k].end():
             continue
-        integer = re.sub(r"[ \u00a0\u202f\u2009.]", "", m.group("int"))
+        integer = _GROUPING.sub("", m.group("int"))
         if len(integer) > MAX_DIGITS or len(m.group("frac") or "") > MAX_DIGITS:
             continue  # a run of digits, not a quantity (and too long for int())
         kind = "plain"
@@ -150,7 +155,7 @@ def _scale_ranges(text: str, numbers: list[Number]) -> list[Number]:
 
 def _after_currency(text: str, m: re.Match) -> bool:
     before = text[max(0, m.start() - 5):m.start()]
-    return bool(re.search(r"[$€£¥]\s*$|(USD|EUR|GBP|US\$)\s*$", before))
+    return bool(_CURRENCY_BEFORE.search(before))
 
 
 def number_values(text: str) -> list[str]:

@@ -12,7 +12,8 @@
 * **Repetition**: content words and word pairs said twice within the sentence more often than
   in its source ("des pharmacies et des pharmacies"): weak MT loops.
 
-The word list is loaded once, lazily (about 1 s); every lookup after that is a dict look-up.
+The word list is read from a table in the user cache (mtqa.text.tables), built from wordfreq's
+list on first use; a lookup is a hash-table probe.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mtqa.text.lexicon import STOPWORDS
 
@@ -34,9 +37,24 @@ _OPENERS = frozenset('.!?:;«»"“”()[]–—-')   # a word after one of thes
 
 
 @lru_cache(maxsize=1)
-def french_words() -> frozenset[str]:
+def french_words() -> Container[str]:
     """The French word forms mtqa knows (lowercased, ' apostrophes): wordfreq's French list at
-    Zipf >= MIN_ZIPF. Empty when wordfreq is not installed (non-word rates are then 0)."""
+    Zipf >= MIN_ZIPF, as a table in the user cache (mtqa.text.tables: importing wordfreq and
+    reading its list cost 0.5 s a run) built from wordfreq_words(). Empty when wordfreq is not
+    installed (non-word rates are then 0)."""
+    from mtqa.text.tables import cached_table, package_file
+
+    sources = [package_file("wordfreq", "__init__.py"), package_file("wordfreq", "data", "large_fr.msgpack.gz"),
+               package_file("wordfreq", "data", "small_fr.msgpack.gz")]
+    if sources[0] is None:  # pragma: no cover - a core dependency
+        return wordfreq_words()
+    table = cached_table(f"wordfreq-fr-zipf{MIN_ZIPF}", [p for p in sources if p is not None],
+                         lambda: ((w, "") for w in sorted(wordfreq_words())))
+    return table if table is not None else wordfreq_words()
+
+
+def wordfreq_words() -> frozenset[str]:
+    """french_words() as wordfreq gives it: its French frequency list at Zipf >= MIN_ZIPF."""
     try:
         import wordfreq
     except ImportError:  # pragma: no cover - a core dependency
@@ -46,12 +64,15 @@ def french_words() -> frozenset[str]:
     return frozenset(w for w, f in freqs.items() if f >= floor)
 
 
+@lru_cache(maxsize=100_000)
 def _norm(word: str) -> str:
     return unicodedata.normalize("NFC", word.replace("’", "'")).lower()
 
 
+@lru_cache(maxsize=100_000)
 def is_french(word: str) -> bool:
-    """Whether `word` (any case; elided "l'", "qu'" allowed) is a French word form."""
+    """Whether `word` (any case; elided "l'", "qu'" allowed) is a French word form (cached per
+    word: the word list does not change during a run)."""
     words = french_words()
     w = _norm(word)
     if w in words:
@@ -67,8 +88,7 @@ def is_french(word: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     initial: bool     # first word of its sentence (capitalised for that reason alone)
@@ -79,8 +99,18 @@ class Token:
 
     @property
     def acronym(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2
+        return _acronym(self.text)
+
+
+@lru_cache(maxsize=100_000)
+def _acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2
+
+
+def _words(text: str) -> list[str]:
+    """The texts of tokens(text)."""
+    return [w for w in _TOKEN.findall(text) if not w[0].isdigit()]
 
 
 def tokens(text: str) -> list[Token]:
@@ -96,6 +126,7 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _folded(word: str) -> str:
     w = _norm(word)
     m = _ELISION.match(w)
@@ -137,7 +168,8 @@ def fluency(text: str, source: str = "") -> Fluency:
     """The non-words, unknown names and repetitions of the French `text` (`source`: its
     Norwegian original, so that names and repetitions it has are not held against the translation)."""
     toks = tokens(text)
-    source_forms = {_folded(t.text) for t in tokens(source)} if source else set()
+    source_folded = [_folded(w) for w in _words(source)] if source else []
+    source_forms = set(source_folded)
     nonwords, names = [], []
     for t in toks:
         if len(t.text) < 2 or t.acronym or is_french(t.text):
@@ -153,14 +185,14 @@ def fluency(text: str, source: str = "") -> Fluency:
             nonwords.append(t.text)
     rep = _repeated([_folded(t.text) for t in toks])
     if source and rep:
-        src_rep = _repeated([_folded(t.text) for t in tokens(source)])
+        src_rep = _repeated(source_folded)
         rep = rep - Counter({k: v for k, v in src_rep.items()})  # same-shape repeats in the source
         # A word the source says twice may be translated twice; compare counts of words, not forms.
-        extra = sum(_repeated([_folded(t.text) for t in tokens(source)]).values())
+        extra = sum(src_rep.values())
         if extra and sum(rep.values()) <= extra:
             rep = Counter()
     repeats = tuple(w for w, n in rep.items() for _ in range(n))
     return Fluency(len(toks), tuple(nonwords), tuple(names), repeats)
 
 
-__all__ = ["Fluency", "LEXICON_NAME", "MIN_ZIPF", "fluency", "french_words", "is_french", "tokens"]
+__all__ = ["Fluency", "LEXICON_NAME", "MIN_ZIPF", "fluency", "french_words", "is_french", "tokens", "wordfreq_words"]

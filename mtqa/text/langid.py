@@ -47,6 +47,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = [
     "LANGUAGES",
@@ -226,8 +227,7 @@ _TRAILING_UI_RE = re.compile(
 _ABBREVIATIONS = frozenset({"ca", "kl", "bl.a", "f.eks", "dvs", "nr", "st", "mme", "mlle", "dr"})
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str      # lowercased word, ’ written '
     start: int     # offsets in the (NFC) text
     end: int
@@ -258,12 +258,21 @@ def _caps_dominant(words: list[str]) -> bool:
     return caps >= 2 and caps * 2 >= len(long_words)
 
 
-def _split_word(word: str, start: int) -> list[tuple[str, int, bool]]:
-    """Split on hyphens and after a French elision: "l’armée" -> "l’" (elided), "armée"."""
+@lru_cache(maxsize=65536)
+def _word_facts(word: str) -> tuple[str, bool, bool]:
+    """A word's token text (lowercased, ’ written '), whether it has a digit, whether it has a
+    letter special to Norwegian or French; once per distinct word."""
+    return word.lower().replace("’", "'"), _DIGIT_RE.search(word) is not None, _SPECIAL_RE.search(word) is not None
+
+
+@lru_cache(maxsize=65536)
+def _split_word(word: str) -> tuple[tuple[str, int, bool], ...]:
+    """Split on hyphens and after a French elision: "l’armée" -> "l’" (elided), "armée"; each
+    part with its offset in the word."""
     if "-" not in word and "'" not in word and "’" not in word:
-        return [(word, start, False)]
+        return ((word, 0, False),)
     parts: list[tuple[str, int, bool]] = []
-    pos = start
+    pos = 0
     for chunk in word.split("-"):
         m = _ELISION_RE.match(chunk)
         if m and m.group(1).lower() in _ELISIONS:
@@ -273,7 +282,7 @@ def _split_word(word: str, start: int) -> list[tuple[str, int, bool]]:
         elif chunk:
             parts.append((chunk, pos, False))
         pos += len(chunk) + 1
-    return parts
+    return tuple(parts)
 
 
 @lru_cache(maxsize=16384)
@@ -290,15 +299,17 @@ def _tokens(text: str) -> tuple[_Token, ...]:
     caps_mode = _caps_dominant([m.group(0) for m in matches])
     out: list[_Token] = []
     for n, m in enumerate(matches):
-        if m.start() > 0 and masked[m.start() - 1].isdigit():
+        at = m.start()
+        if at > 0 and masked[at - 1].isdigit():
             continue  # "9h30", "2e"
-        for index, (word, start, elided) in enumerate(_split_word(m.group(0), m.start())):
+        for index, (word, offset, elided) in enumerate(_split_word(m.group(0))):
+            start = at + offset
             end = start + len(word)
-            lower = word.lower().replace("’", "'")
+            lower, digit, special = _word_facts(word)
             if start >= ui_from:
                 out.append(_Token(lower, start, end, _LIKE_NB))
                 continue
-            if _DIGIT_RE.search(word):
+            if digit:
                 continue
             if elided:
                 out.append(_Token(lower, start, end, _LIKE_FR))
@@ -306,7 +317,6 @@ def _tokens(text: str) -> tuple[_Token, ...]:
             if word == "I":
                 out.append(_Token("i", start, end, _LIKE_I_UPPER))
                 continue
-            special = _SPECIAL_RE.search(word) is not None
             if len(word) == 1 and lower not in _LEXICON and not special:
                 continue  # initials, "X"
             if word[0].isupper() and not caps_mode:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import snowballstemmer
 
@@ -72,11 +72,16 @@ def stem(word: str, lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def _lemmatizer():
+    """simplemma's default lemmatizer, answering from the cached dictionary tables
+    (mtqa.text.tables: the same answers without decoding the dictionaries every run)."""
     try:
-        import simplemma
+        from simplemma import Lemmatizer
+        from simplemma.strategies import DefaultStrategy
     except ImportError:  # optional: without it, Snowball stems alone
         return None
-    return simplemma.lemmatize
+    from mtqa.text.tables import CachedDictionaryFactory
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=CachedDictionaryFactory())).lemmatize
 
 
 @lru_cache(maxsize=200_000)
@@ -88,7 +93,7 @@ def lemma(word: str, lang: str) -> str:
     if lemmatize is None:
         return low
     try:
-        return lemmatize(low, lang=lang).lower()
+        return lemmatize(low, lang).lower()
     except (ValueError, KeyError):
         return low
 
@@ -120,8 +125,7 @@ def lexicon() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     start: int
     end: int
@@ -136,9 +140,27 @@ class Word:
 MAX_WORD_CHARS = 64
 
 
-def content_words(text: str, lang: str) -> list[Word]:
+# Texts up to this long have their content words and their coverage cached, for the last few
+# thousand texts (the aligner, the coverage check and the quality score all ask about the same
+# sentences); longer ones (a paragraph without sentence ends, a pasted blob) are worked out each
+# time, which bounds the memory the caches hold.
+CACHED_TEXT_CHARS = 1000
+
+
+def content_words(text: str, lang: str) -> tuple[Word, ...]:
     """Words that carry meaning: not function words, not single letters (elided "l'", "d'"),
     not runs longer than MAX_WORD_CHARS."""
+    if len(text) <= CACHED_TEXT_CHARS:
+        return _cached_content_words(text, lang)
+    return _content_words(text, lang)
+
+
+@lru_cache(maxsize=4096)
+def _cached_content_words(text: str, lang: str) -> tuple[Word, ...]:
+    return _content_words(text, lang)
+
+
+def _content_words(text: str, lang: str) -> tuple[Word, ...]:
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0)
@@ -148,7 +170,7 @@ def content_words(text: str, lang: str) -> list[Word]:
         if known is not None:
             off, word, word_stem, folded, by_lemma = known
             out.append(Word(word, m.start() + off, m.end(), word_stem, folded, by_lemma))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=200_000)
@@ -324,11 +346,22 @@ def coverage(source: str, target: str) -> Coverage:
     lexicon lacks, its parts) with the stem of a French word, when the two are spelt alike
     (_alike), or when they are the same word.
     """
+    if len(source) <= CACHED_TEXT_CHARS and len(target) <= CACHED_TEXT_CHARS:
+        return _cached_coverage(source, target)
+    return _coverage(source, target)
+
+
+@lru_cache(maxsize=4096)
+def _cached_coverage(source: str, target: str) -> Coverage:
+    return _coverage(source, target)
+
+
+def _coverage(source: str, target: str) -> Coverage:
     src = content_words(source, "nb")
     tgt = content_words(target, "fr")
     match = _match_all_pairs if len(src) * len(tgt) <= ALL_PAIRS_LIMIT else _match_indexed
     src_ok, tgt_ok = match(src, tgt)
-    return Coverage(tuple(src), tuple(tgt), src_ok, tgt_ok)
+    return Coverage(src, tgt, src_ok, tgt_ok)
 
 
 def _translations(w: Word) -> frozenset[str]:

@@ -60,7 +60,7 @@ def _source_names(source: str) -> list[str]:
 def name_misses(source: str, target: str) -> list[str]:
     """Names of the source (capitalised words not opening a sentence) that the translation does not
     render as themselves, an exonym, a transliteration or a lexicon translation."""
-    from mtqa.checks.entities import _fold, base_name, lexicon_renders, rendered, transliterations
+    from mtqa.checks.entities import _fold, _has_word, base_name, lexicon_renders, rendered, transliterations
 
     folded = _fold(target)
     missed = []
@@ -68,7 +68,7 @@ def name_misses(source: str, target: str) -> list[str]:
         base = base_name(name)
         if rendered(base, target, folded) or lexicon_renders(base, target):
             continue
-        if any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", folded) for f in transliterations(base)):
+        if any(_has_word(f, folded) for f in transliterations(base)):  # as (?<!\w)f(?!\w) would
             continue
         missed.append(name)
     return missed
@@ -123,8 +123,9 @@ class Features:
     evidence: dict = field(default_factory=dict)   # the words behind the fluency features
 
 
-def features(source: str, target: str) -> Features:
-    """The model-free features of one translated pair."""
+def features(source: str, target: str, cross: float | None = None) -> Features:
+    """The model-free features of one translated pair (`cross`: its cross_chrf when the caller
+    has it already, computed for many pairs at once by mtqa.mt.roundtrip.chrf_many)."""
     from mtqa.checks.length import length_z
     from mtqa.text.fluency import fluency
     from mtqa.text.langid import norwegian_share
@@ -145,7 +146,7 @@ def features(source: str, target: str) -> Features:
         "target_coverage": cov.target if cov.target is not None else 1.0,
         "abs_length_z": abs(length_z(len(source), len(target))),
         "length_z": length_z(len(source), len(target)),
-        "cross_chrf": cross_chrf(source, target),
+        "cross_chrf": cross_chrf(source, target) if cross is None else cross,
         "punctuation_mismatch": float(punctuation_mismatch(source, target)),
         "sentence_mismatch": float(abs(_sentences(source) - _sentences(target))),
         "mean_word_length": sum(len(w) for w in words) / len(words) if words else 0.0,

@@ -326,12 +326,12 @@ def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):
                              "--jobs", "2"], cwd=feed, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    state = feed / "out" / ".mtqa-batch.json"
+    journal = feed / "out" / ".mtqa-batch.journal"
     deadline = time.monotonic() + 240
-    def recorded_articles():  # the state is written at the start (claiming the report names), then in batches
+    def recorded_articles():  # each finished article is a line of the journal (folded into the state at the end)
         try:
-            return len(json.loads(state.read_text(encoding="utf-8"))["articles"])
-        except (OSError, ValueError, KeyError):
+            return journal.read_bytes().count(b"\n")
+        except OSError:
             return 0
 
     while not recorded_articles() and proc.poll() is None and time.monotonic() < deadline:
@@ -345,7 +345,8 @@ def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):
     assert time.monotonic() - stopped < 15
     files = {p.name for p in (feed / "out").iterdir()}
     assert not [n for n in files if n.endswith(".tmp")]
-    recorded = json.loads(state.read_text(encoding="utf-8"))["articles"]
+    recorded = json.loads((feed / "out" / ".mtqa-batch.json").read_text(encoding="utf-8"))["articles"]
+    assert ".mtqa-batch.journal" not in files  # folded into the state on the way out
     reports = {n for n in files if n.endswith(".json") and not n.startswith(".")}
     assert 0 < len(recorded) < len(rows)
     # Every recorded article has its report; reports of a group cut short are whole but not
@@ -357,3 +358,39 @@ def test_ctrl_c_stops_at_once_and_leaves_only_whole_recorded_reports(feed):
     assert again.returncode == 1, again.stderr
     assert again.stderr.count("report current: skipped") == len(recorded)
     assert summary_of(feed / "out")["totals"]["articles"] == len(rows)
+
+
+def test_a_killed_batch_resumes_from_its_journal(tmp_path):
+    """A run that dies before folding its journal into the state (SIGKILL, power loss) leaves the
+    journal; the next run reads it, a torn last line included, and skips what it records."""
+    from mtqa import batch
+    from mtqa.batch.plan import journal_line
+
+    feed = tmp_path
+    (feed / "fr").mkdir()
+    (feed / "nb").mkdir()
+    rows = []
+    for n in range(3):
+        (feed / "fr" / f"a{n}.fr.txt").write_text(f"Le conseil a voté {n + 2} budgets mardi.\n", encoding="utf-8")
+        (feed / "nb" / f"a{n}.nb.txt").write_text(f"Rådet vedtok {n + 2} budsjetter tirsdag.\n", encoding="utf-8")
+        rows.append((f"fr/a{n}.fr.txt", f"nb/a{n}.nb.txt"))
+    manifest = write_csv(feed, rows)
+    items = batch.read_manifest(manifest)
+    out = feed / "out"
+    out.mkdir()
+    config = batch.WorkerConfig(outdir=str(out), fmt="json", fail_on="major", disable=("grammar",))
+    first = batch.run_batch(items, config, {"x": 1}, jobs=1, resume=False)
+    assert not (out / batch.JOURNAL_FILE).exists()
+    state = json.loads((out / batch.STATE_FILE).read_text(encoding="utf-8"))
+    done = {k: v for k, v in state["articles"].items() if k == items[1].key}
+    # What a run killed after finishing article 1 leaves: the claim without it, and the journal.
+    (out / batch.STATE_FILE).write_text(batch.render_state({}, state["files"]), encoding="utf-8")
+    (out / batch.JOURNAL_FILE).write_bytes(journal_line(items[1].key, done[items[1].key]) + b'{"key": "tor')
+    assert set(batch.read_state(out)[0]) == {items[1].key}
+    skipped = []
+    again = batch.run_batch(items, config, {"x": 1}, jobs=1, resume=True,
+                            on_done=lambda outcome, was_skipped: skipped.append(was_skipped))
+    assert sorted(skipped) == [False, False, True]
+    assert again.summary == first.summary
+    assert not (out / batch.JOURNAL_FILE).exists()
+    assert set(json.loads((out / batch.STATE_FILE).read_text(encoding="utf-8"))["articles"]) == {i.key for i in items}
