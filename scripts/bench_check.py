@@ -11,7 +11,8 @@ as an article with its source:
   (msgid nb, msgstr fr; written once, outside the timings);
 * `mtqa check ... -f json` with Grammalecte (when `grammalecte-cli` is installed), and
   `grammalecte-cli -f fr.txt -j -owe` alone on the same French file;
-* `mtqa --help`;
+* `mtqa --help`, beside `python -c "import typer.main, typer.rich_utils"` and `python -c pass`
+  (what the help costs before any of mtqa's code runs);
 * with `--base DIR` (a copy of another version's tree, e.g. `git archive main | tar -x -C DIR`),
   the two mtqa checks and `--help` again with that version's code: before/after in one run.
 
@@ -89,6 +90,11 @@ def main() -> int:
             "pofilter (default tests), same pairs": pofilter_command() + ["--progress=none", str(po),
                                                                          str(tmp / "out.po")],
             "mtqa --help": mtqa + ["--help"],
+            # What any Typer command line with rich help pays before its own code runs, and the
+            # interpreter alone: the floor under `mtqa --help`.
+            "peer: python -c 'import typer.main, typer.rich_utils'": [sys.executable, "-c",
+                                                                     "import typer.main, typer.rich_utils"],
+            "peer: python -c pass": [sys.executable, "-c", "pass"],
         }
         grammalecte = shutil.which("grammalecte-cli")
         if grammalecte:
@@ -125,7 +131,9 @@ def main() -> int:
         full, alone = "mtqa check, all checks (Grammalecte beside the others)", "grammalecte-cli alone on fr.txt"
         lines.append(f"**mtqa check with Grammalecte / Grammalecte alone: {med(full, 1) / med(alone, 1):.2f}x wall, "
                      f"{med(full, 0) / med(alone, 0):.2f}x CPU.**")
-    lines.append(f"mtqa --help: {med('mtqa --help', 0):.3f} s CPU.")
+    typer_peer = "peer: python -c 'import typer.main, typer.rich_utils'"
+    lines.append(f"mtqa --help: {med('mtqa --help', 0):.3f} s CPU; importing typer and rich alone "
+                 f"{med(typer_peer, 0):.3f} s, the bare interpreter {med('peer: python -c pass', 0):.3f} s.")
     if args.base:
         lines.append(f"mtqa check (grammar disabled) / pofilter with the base code: "
                      f"{med(check + ' [base]', 0) / med(peer, 0):.2f}x CPU; this code over the base: "
