@@ -13,7 +13,7 @@ The first run builds the table from the dependency's own answer and writes it on
 of its data (`<user cache>/mtqa/tables/<name>-<hash of the data files>.bin`, atomically); later
 runs map it into memory: opening costs nothing measurable and a lookup about a microsecond. A
 table answers exactly what it was built from (tests/text/test_tables.py); when the cache cannot
-be written the table is built in memory for the run.
+be written the dependency's data is loaded the dependency's way, as without this module.
 
 File layout (native byte order, the machine's own cache): the 8-byte MAGIC, then three
 unsigned 32-bit numbers (entries, slots, blob bytes), the slot table (one unsigned 64-bit
@@ -148,26 +148,12 @@ def _open(path: Path) -> Table:
             return Table(fh.read())
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def cached_table(name: str, sources: Sequence[Path], build: Callable[[], Iterable]) -> Table | None:
     """The table `name` derived from the files `sources` (their bytes name its version): read from
-    the cache, or built from `build()`'s (key, value) pairs and written there (kept in memory when
-    the cache cannot be written). None when a source cannot be read or an entry does not fit the
-    format: the caller then works from the dependency itself."""
+    the cache, or built from `build()`'s (key, value) pairs and written there. None when a source
+    cannot be read, the cache cannot be written (building the table would then cost more than the
+    dependency's own loading, every run) or an entry does not fit the format: the caller then
+    works from the dependency itself."""
     digest = hashlib.sha256(name.encode())
     try:
         for source in sources:
@@ -180,14 +166,22 @@ def cached_table(name: str, sources: Sequence[Path], build: Callable[[], Iterabl
     except (OSError, ValueError):
         pass  # absent, or damaged: built again
     try:
-        content = build_table(build())
-    except ValueError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
         return None
     try:
-        _write(path, content)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(build_table(build()))
+        os.replace(tmp, path)
         return _open(path)
-    except (OSError, ValueError):  # no cache to write to: this run uses the table in memory
-        return Table(content)
+    except (OSError, ValueError):
+        return None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass  # replaced: gone already
 
 
 def package_file(package: str, *parts: str) -> Path | None:
