@@ -37,6 +37,16 @@ class AlignedPair:
     def target_text(self) -> str:
         return " ".join(s.text for s in self.target)
 
+    def locate(self, a: int, b: int) -> tuple[Segment, int, int] | None:
+        """The segment that holds the span [a, b) of target_text whole, with the span's offsets in
+        that segment's text; None when the span crosses segments."""
+        offset = 0
+        for s in self.target:
+            if a >= offset and b <= offset + len(s.text):
+                return s, a - offset, b - offset
+            offset += len(s.text) + 1
+        return None
+
 
 @dataclass
 class CheckInput:

@@ -205,12 +205,7 @@ class TermConsistencyCheck(Check):
         if not variants:
             return  # no trace of the rendering: a pronoun or a rewording, not an inconsistency
         g, (a, b) = max(variants, key=lambda v: (len(v[0]), -v[1][0]))
-        seg, offset = pair.target[0], 0
-        for s in pair.target:  # the segment of the bead that holds the span
-            if a >= offset and b <= offset + len(s.text):
-                seg, a, b = s, a - offset, b - offset
-                break
-            offset += len(s.text) + 1
+        seg, a, b = pair.locate(a, b) or (pair.target[0], a, b)
         shown, other = seg.text[a:b], rendering_text
         yield self.flag(seg, f"“{shown}” here, “{other}” for the same source term in line"
                              f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}",

@@ -119,13 +119,10 @@ class LexicalCoverageCheck(Check):
                 runs = cov.unmatched_runs("target", 2)
                 span = None
                 if runs:
-                    a, b = max(runs, key=lambda r: r[1] - r[0])
-                    offset = 0
-                    for s in pair.target:  # locate the run inside one segment of the bead
-                        if a >= offset and b <= offset + len(s.text):
-                            seg, span = s, (s.start + a - offset, s.start + b - offset)
-                            break
-                        offset += len(s.text) + 1
+                    found = pair.locate(*max(runs, key=lambda r: r[1] - r[0]))
+                    if found:
+                        seg, a, b = found
+                        span = (seg.start + a, seg.start + b)
                 extra = [target[a:b] for a, b in runs]
                 yield self.flag(seg, "the translation has words the source does not"
                                      + (f": “{max(extra, key=len)}”" if extra else ""),
