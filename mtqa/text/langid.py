@@ -55,6 +55,7 @@ __all__ = [
     "guess_language",
     "norwegian_share",
     "norwegian_spans",
+    "norwegian_words",
 ]
 
 LANGUAGES = ("fr", "nb", "nn", "da", "sv", "en")
@@ -645,6 +646,13 @@ def norwegian_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((tok.start, tok.end))
         previous = is_nb
     return spans
+
+
+def norwegian_words(text: str) -> list[tuple[int, int]]:
+    """Character spans of the single words of `text` (NFC offsets) labelled Norwegian; names,
+    numbers and other skipped tokens are not among them (unlike the runs of `norwegian_spans`)."""
+    tokens, labels = _labels(unicodedata.normalize("NFC", text))
+    return [(tok.start, tok.end) for tok, is_nb in zip(tokens, labels, strict=True) if is_nb]
 
 
 def _clear_caches() -> None:
