@@ -93,12 +93,14 @@ def _compound_value(word: str) -> int | None:
     return total
 
 
-def word_values(text: str) -> set[int]:
-    """Numbers written as words in text (either language)."""
+def word_values(text: str, lang: str | None = None) -> set[int]:
+    """Numbers written as words in text (in `lang`'s words; None: either language's, so that
+    French "par" reads as Norwegian "par", 2)."""
     words = re.findall(r"[\w-]+", text.lower())
     values: set[int] = set()
+    tables = NUMBER_WORDS.values() if lang is None else [NUMBER_WORDS[lang]]
     for word in words:
-        for table in NUMBER_WORDS.values():
+        for table in tables:
             if word in table:
                 values.add(table[word])
         compound = _compound_value(word)
@@ -193,8 +195,10 @@ def has_unit(text: str, value: str) -> bool:
 # The unit after a number, in either language, as one canonical name: a conversion changes it
 # ("40 miles" -> "64 km"), a changed value under the same unit ("70 km" -> "76 km") is no conversion.
 _CANONICAL_UNITS = (
-    ("km/h", r"km/[th]|kilometer/time|kilometer i timen|kilomètres?/heure|kilomètres? à l'heure|kilomètres? par heure"),
-    ("mph", r"mph|miles?/(?:heure|time|h)\b|miles? (?:i timen|à l'heure|par heure)|mil i timen"),
+    ("m/s", r"m/s|met(?:er|re)s? (?:i|par) sekundet|mètres? par seconde|mètres?/seconde"),
+    ("km/h", r"km/[th]|km/time|(?:km|kilometer) (?:i timen|i time|per time)|kilometer/time|kilomètres?/heure|"
+             r"(?:km|kilomètres?) (?:à l['’]heure|par heure)"),
+    ("mph", r"mph|miles?/(?:heure|time|h)\b|miles? (?:i timen|à l['’]heure|par heure)|(?:engelske |amerikanske )?mil i timen"),
     ("nmi", r"nautiske mil|milles? nautiques?"),
     ("mile", r"engelske mil|amerikanske mil|miles?\b|milles?\b|mil\b"),
     ("km", r"km\b|kilomet(?:er|re)\w*|kilomètres?"),
@@ -230,19 +234,44 @@ def units_of(text: str, value: str) -> set[str]:
     return out
 
 
-def unit_changes(value: str, text: str, other: str, other_text: str) -> bool:
-    """Is `value` in `text` written with another unit than `other` in `other_text`?"""
-    mine, theirs = units_of(text, value), units_of(other_text, other)
-    return any(a != b for a in mine for b in theirs)
+# Size of each canonical unit in its dimension's SI-like unit: a conversion must use the factor
+# between the two units it joins (133 m/s is not 480 km/h by the gallon-to-litre factor). Speeds are
+# lengths per hour, so that a speed written as a distance ("165 kilometer i timen (105 miles)") converts.
+_UNIT_SIZES: dict[str, tuple[str, float]] = {
+    "mile": ("length", 1609.344), "nmi": ("length", 1852.0), "km": ("length", 1000.0), "m": ("length", 1.0),
+    "cm": ("length", 0.01), "ft": ("length", 0.3048), "in": ("length", 0.0254), "yd": ("length", 0.9144),
+    "km/h": ("length", 1000.0), "mph": ("length", 1609.344), "kn": ("length", 1852.0), "m/s": ("length", 3600.0),
+    "lb": ("weight", 0.453592), "kg": ("weight", 1.0), "gal": ("volume", 3.78541), "l": ("volume", 1.0),
+}
 
 
-def converted(a: str, b: str, tolerance: float = 0.06) -> bool:
-    """Is `b` a unit conversion of `a` (rounded, within `tolerance`)?"""
-    x, y = _as_float(a), _as_float(b)
+def _significant(x: float, digits: int) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def _converts(x: float, unit_a: str, y: float, unit_b: str, tolerance: float) -> bool:
+    """Is y (unit_b) x (unit_a) converted, within `tolerance` or rounded to 1-2 significant digits?"""
+    if unit_a in ("°F", "°C", "deg") and unit_b in ("°F", "°C", "deg"):
+        candidates = [(x - 32) * 5 / 9, x * 9 / 5 + 32]
+    elif unit_a in _UNIT_SIZES and unit_b in _UNIT_SIZES:
+        (dim_a, size_a), (dim_b, size_b) = _UNIT_SIZES[unit_a], _UNIT_SIZES[unit_b]
+        if dim_a != dim_b:
+            return False
+        candidates = [x * size_a / size_b]
+    else:  # a unit the table does not size: any conversion translators make
+        candidates = [x * f for f in _CONVERSIONS] + [(x - 32) * 5 / 9, x * 9 / 5 + 32]
+    return any(c > 0 and (abs(c - y) / max(c, y) <= tolerance or y in (_significant(c, 1), _significant(c, 2)))
+               for c in candidates)
+
+
+def converted_between(value: str, text: str, other: str, other_text: str, tolerance: float = 0.06) -> bool:
+    """Is `other` in `other_text` `value` in `text` converted to another unit ("40 miles" -> "64 km")?
+    A changed value under the same unit ("70 km" -> "76 km") and a factor between other units are not."""
+    x, y = _as_float(value), _as_float(other)
     if x is None or y is None or x == 0 or y == 0:
         return False
-    candidates = [x * f for f in _CONVERSIONS] + [(x - 32) * 5 / 9, x * 9 / 5 + 32]
-    return any(c > 0 and abs(c - y) / max(c, y) <= tolerance for c in candidates)
+    return any(a != b and _converts(x, a, y, b, tolerance)
+               for a in units_of(text, value) for b in units_of(other_text, other))
 
 
 def _explained(value: str, other_text: str, other_words: set[int]) -> bool:
@@ -256,10 +285,15 @@ def _explained(value: str, other_text: str, other_words: set[int]) -> bool:
     if v in other_words:
         return True
     # "12 000" vs "12 mille", "3 millions" vs "3 millioner": the leading digits with a scale word.
-    for scale in (1e3, 1e6, 1e9):
-        if v >= scale and (v / scale) in other_words and v % scale == 0:
+    for scale, word in _SCALE_WORDS:
+        if v >= scale and (v / scale) in other_words and v % scale == 0 and word.search(other_text):
             return True
     return False
+
+
+_SCALE_WORDS = ((1e3, re.compile(r"\b(?:mille|milliers?|tusen)\b", re.IGNORECASE)),
+                (1e6, re.compile(r"\b(?:millions?|millioner|mill\.)", re.IGNORECASE)),
+                (1e9, re.compile(r"\b(?:milliards?|milliarder|mrd\.)", re.IGNORECASE)))
 
 
 class NumberCheck(Check):
@@ -295,21 +329,33 @@ class NumberCheck(Check):
             src_bag, tgt_bag = number_bag(src), number_bag(tgt)
             if src_bag == tgt_bag:
                 continue
-            src_words, tgt_words = word_values(src), word_values(tgt)
+            src_words, tgt_words = word_values(src, "nb"), word_values(tgt, "fr")
             missing = sorted(v for v in (src_bag - tgt_bag).elements() if not _explained(v, tgt, tgt_words))
             extra = sorted(v for v in (tgt_bag - src_bag).elements() if not _explained(v, src, src_words))
             # Norwegian groups thousands with a point ("23.764" = 23 764), as English writes decimals.
             grouped = {v for v in missing if re.fullmatch(r"\d{1,3}\.\d{3}", v) and v.replace(".", "") in extra}
             missing = [v for v in missing if v not in grouped]
             extra = [v for v in extra if v not in {g.replace(".", "") for g in grouped}]
-            # Conversions pair a missing number with an extra one (or with one the other side already has).
-            # The unit must change: "70 km" -> "76 km" is a changed number, not a conversion.
-            pairs_with = [w for w in list(tgt_bag) + extra if has_unit(tgt, w)]
-            missing = [v for v in missing if not (has_unit(src, v) and any(
-                converted(v, w) and unit_changes(v, src, w, tgt) for w in pairs_with))]
-            src_units = [w for w in src_bag if has_unit(src, w)]
-            extra = [v for v in extra if not (has_unit(tgt, v) and any(
-                converted(w, v) and unit_changes(w, src, v, tgt) for w in src_units))]
+            # Conversions pair a missing number with an extra one; with one the other side already has
+            # only when nothing is left unpaired on that side ("40 miles (64 km)" -> "64 km"): a number that
+            # has its own counterpart does not also excuse a changed one ("480 km/t (133 m/s)" ->
+            # "480 km/h (313 m/s)"). The unit must change: "70 km" -> "76 km" is no conversion.
+            def converts(v: str, w: str) -> bool:
+                return has_unit(src, v) and has_unit(tgt, w) and converted_between(v, src, w, tgt)
+
+            left_missing = [v for v in missing if not any(converts(v, w) for w in extra)]
+            left_extra = [w for w in extra if not any(converts(v, w) for v in missing)]
+            # A missing and an extra number under the same unit are one changed value: both are reported.
+            changed = {(v, w) for v in left_missing for w in left_extra if units_of(src, v) & units_of(tgt, w)}
+            lone_missing = [v for v in left_missing if v not in {p[0] for p in changed}]
+            lone_extra = [w for w in left_extra if w not in {p[1] for p in changed}]
+            if not lone_extra:
+                left_missing = [v for v in left_missing if v not in lone_missing
+                                or not any(converts(v, w) for w in tgt_bag)]
+            if not lone_missing:
+                left_extra = [w for w in left_extra if w not in lone_extra
+                              or not any(converts(v, w) for v in src_bag)]
+            missing, extra = left_missing, left_extra
             if not missing and not extra:
                 continue
             seg = next((s for s in pair.target if any(

@@ -1,0 +1,34 @@
+"""numbers: a changed value is not excused as a unit conversion unless the units and the factor agree."""
+
+from qa_helpers import fails, passes
+
+
+def test_a_changed_value_beside_its_kept_conversion_fails():
+    # 144 km/h is 40 m/s: the kept 144 must not also excuse the changed 40 -> 14
+    [flag] = fails("numbers", "Vinden nådde 144 km/t (40 m/s) i natt.", "Le vent a atteint 144 km/h (14 m/s) cette nuit.")
+    assert flag.severity == "major"
+    assert flag.evidence["missing"] == ["40"] and flag.evidence["extra"] == ["14"]
+
+
+def test_a_dropped_conversion_passes():
+    passes("numbers", "Vinden nådde 144 km/t (40 m/s) i natt.", "Le vent a atteint 144 km/h cette nuit.")
+    passes("numbers", "Stormen hadde vindkast på 40 amerikanske mil i timen (64 km/t).",
+           "La tempête avait des rafales à 64 km/h.")
+
+
+def test_a_conversion_passes_and_the_wrong_factor_fails():
+    passes("numbers", "Hun løp 10 engelske mil.", "Elle a couru 16 km.")
+    passes("numbers", "Syklonen nådde 240 km i timen.", "Le cyclone a atteint 240 km/h (149 miles à l'heure).")
+    [flag] = fails("numbers", "Hun løp 10 kilometer.", "Elle a couru 16 miles.")  # 10 km is 6 miles
+    assert flag.severity == "major"
+
+
+def test_a_word_of_the_other_language_is_no_number():
+    # "par" is Norwegian for a pair (2), not a French number: it must not excuse 2000 as "2 thousand"
+    [flag] = fails("numbers", "Det skjedde i år 2000.", "C'est arrivé par hasard en 2003.")
+    assert flag.severity == "major"
+
+
+def test_a_number_with_a_scale_word_passes():
+    passes("numbers", "Over 3000 mennesker var der.", "Plus de trois mille personnes étaient là.")
+    fails("numbers", "Over 3000 mennesker var der.", "Plus de trois personnes étaient là.")
