@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from mtqa.core.document import Bead
-from mtqa.text.anchors import find_names, find_numbers, handles, skeleton, strip_accents
+from mtqa.text.anchors import cognate_anchors, exact_anchors, name_anchors
 
 
 class _LazyNumpy:
@@ -146,43 +146,10 @@ BLOCK_CELLS = 250_000
 
 # --- per-sentence features --------------------------------------------------
 
-# Cognates: words of at least this many letters, compared on this many first letters.
-COGNATE_MIN_LENGTH = 6
-COGNATE_PREFIX = 4
-
+# Numbers, names and cognates: mtqa.text.anchors (the coverage check reads them too).
 _QUOTE_RE = re.compile(r"[«»\"“”„]|^\s*[–—-]\s")
 _COLON_RE = re.compile(r"(?<!\d):|:(?!\d)")
 _PUNCT_PATTERNS = (re.compile(r"\?"), re.compile(r"!"), _QUOTE_RE, _COLON_RE)
-
-
-def _exact_anchors(text: str) -> frozenset[str]:
-    """Numbers (canonical values) and @handles/URLs: copied as they are."""
-    return frozenset([n.value for n in find_numbers(text)] + handles(text))
-
-
-def _name_anchors(text: str) -> frozenset[str]:
-    """Consonant skeletons of names, each hyphen part separately ("Gripen-fly" -> grpn),
-    with a final s dropped (Norwegian genitive: Putins -> Putin)."""
-    keys = set()
-    for name in find_names(text):
-        for part in name.text.split("-"):
-            if not part[:1].isupper():
-                continue
-            key = skeleton(part)
-            if len(key) > 2 and key.endswith("s"):
-                key = key[:-1]
-            if len(key) >= 2:
-                keys.add(key)
-    return frozenset(keys)
-
-
-_LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{COGNATE_MIN_LENGTH},}}")
-
-
-def _cognate_anchors(text: str) -> frozenset[str]:
-    """First letters of long words, accents stripped: cheap cognates that Norwegian and
-    French share (interaktivt/interactif, restaurant, parkering/parking; Simard et al. 1992)."""
-    return frozenset(w[:COGNATE_PREFIX] for w in _LONG_WORD_RE.findall(strip_accents(text.lower())))
 
 
 def _punctuation(text: str) -> list[int]:
@@ -215,9 +182,9 @@ def _lexicon_target(text: str) -> frozenset[str]:
 # Anchor classes: name -> how a sentence's anchors are found (one function for both sides, or a
 # (source, target) pair). Each class has a `<name>_hit` and `<name>_miss` weight in CostWeights.
 ANCHORS: dict[str, Callable[[str], frozenset[str]] | tuple[Callable[[str], frozenset[str]], ...]] = {
-    "number": _exact_anchors,
-    "name": _name_anchors,
-    "cognate": _cognate_anchors,
+    "number": exact_anchors,
+    "name": name_anchors,
+    "cognate": cognate_anchors,
     "lexicon": (_lexicon_source, _lexicon_target),
 }
 

@@ -250,3 +250,40 @@ def _find_names(text: str, include_initial: bool) -> tuple[Name, ...]:
 def handles(text: str) -> list[str]:
     """@handles and URLs: copied verbatim by a faithful translation."""
     return re.findall(r"@\w+|https?://\S+", text)
+
+
+# Anchors: what a sentence and its translation share whatever the words (the aligner weighs them,
+# the coverage check reads them).
+# Cognates: words of at least this many letters, compared on this many first letters.
+COGNATE_MIN_LENGTH = 6
+COGNATE_PREFIX = 4
+
+
+def exact_anchors(text: str) -> frozenset[str]:
+    """Numbers (canonical values) and @handles/URLs: copied as they are."""
+    return frozenset([n.value for n in find_numbers(text)] + handles(text))
+
+
+def name_anchors(text: str) -> frozenset[str]:
+    """Consonant skeletons of names, each hyphen part separately ("Gripen-fly" -> grpn),
+    with a final s dropped (Norwegian genitive: Putins -> Putin)."""
+    keys = set()
+    for name in find_names(text):
+        for part in name.text.split("-"):
+            if not part[:1].isupper():
+                continue
+            key = skeleton(part)
+            if len(key) > 2 and key.endswith("s"):
+                key = key[:-1]
+            if len(key) >= 2:
+                keys.add(key)
+    return frozenset(keys)
+
+
+_LONG_WORD_RE = re.compile(rf"[^\W\d_]{{{COGNATE_MIN_LENGTH},}}")
+
+
+def cognate_anchors(text: str) -> frozenset[str]:
+    """First letters of long words, accents stripped: cheap cognates that Norwegian and
+    French share (interaktivt/interactif, restaurant, parkering/parking; Simard et al. 1992)."""
+    return frozenset(w[:COGNATE_PREFIX] for w in _LONG_WORD_RE.findall(strip_accents(text.lower())))

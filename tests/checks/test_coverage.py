@@ -15,11 +15,11 @@ FR = ("Le gouvernement a présenté lundi une nouvelle proposition d'impôt, et 
       "le pays doit économiser de l'argent dans les années à venir.")
 
 
-def run(nb_lines, fr_lines):
+def run(nb_lines, fr_lines, **options):
     src = segment_document(Document("a.nb", tuple(nb_lines)), "nb")
     tgt = segment_document(Document("a.fr", tuple(fr_lines)), "fr")
     data = CheckInput(target=tgt, source=src, beads=beads_by_line(src, tgt))
-    (check,) = build_checks(["coverage"])
+    (check,) = build_checks(["coverage"], options={"coverage": options} if options else None)
     return list(check.run(data))
 
 
@@ -74,3 +74,33 @@ def test_lemmas_before_stems_find_inflected_compounds_and_irregular_forms():
     cov = coverage("Han peker samtidig på at kronekursen er en joker.",
                    "Il souligne toutefois que le taux de change de la couronne reste une inconnue.")
     assert cov.source_matched[2] and ((cov.source or 0) + (cov.target or 0)) / 2 > 0.09
+
+
+# A Norwegian sentence with names and a number, beside French from elsewhere that happens to share a
+# common word or two with it (as a hallucinated or misplaced line does).
+NB_NAMED = "Etter tre sesonger i Sevilla gikk Vidal i 2019 til Barcelona, der han vant ligaen to ganger."
+FR_ELSEWHERE = ("On trouve des animaux partout sur la Terre : ils creusent le sol, nagent dans les océans et "
+                "volent dans le ciel depuis des millions d'années.")
+
+
+def test_unmatched_names_and_numbers_make_a_chance_match_unrelated():
+    # the plain coverage floor is off: the unrelated model alone flags it ...
+    [flag] = run([NB_NAMED], [FR_ELSEWHERE], unrelated_below=0.0)
+    assert flag.category == MISTRANSLATION and flag.severity == "major"
+    assert flag.evidence["probability"] >= 0.5
+    # ... and with the model off too, the chance matches leave it to the omission/addition model
+    assert [f for f in run([NB_NAMED], [FR_ELSEWHERE], unrelated_below=0.0, unrelated_threshold=1.0)
+            if f.category == MISTRANSLATION] == []
+
+
+def test_a_faithful_translation_with_its_names_is_not_unrelated():
+    fr = ("Après trois saisons à Séville, Vidal est parti en 2019 pour Barcelone, où il a gagné le championnat "
+          "à deux reprises.")
+    assert [f for f in run([NB_NAMED], [fr]) if f.category == MISTRANSLATION] == []
+
+
+def test_the_unrelated_model_has_its_threshold_and_features():
+    from mtqa.checks.coverage import UNRELATED_FEATURES, model
+    m = model()["unrelated"]
+    assert m["features"] == list(UNRELATED_FEATURES) and len(m["coef"]) == len(UNRELATED_FEATURES)
+    assert 0 < m["threshold"] < 1 and m["held_out"]["fp_rate"] <= 0.005
