@@ -11,7 +11,7 @@ most --fp (--unrelated-fp) of the negative training lines are flagged. Writes
 mtqa/data/coverage-model.json; models not named in --models keep their entry.
 
     pip install -e '.[bench]'
-    python scripts/fit_coverage.py [--flores DIR] [--fp 0.0005] [--unrelated-fp 0.002] [--models unrelated]
+    python scripts/fit_coverage.py [--flores DIR] [--fp 0.0005] [--unrelated-fp 0.003] [--models unrelated]
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def main() -> None:
     ap.add_argument("--flores", type=Path, default=None)
     ap.add_argument("--fp", type=float, default=0.0005,
                     help="share of untouched training lines allowed over the omission/addition threshold")
-    ap.add_argument("--unrelated-fp", type=float, default=0.002,
+    ap.add_argument("--unrelated-fp", type=float, default=0.003,
                     help="share of human training pairs allowed over the unrelated threshold")
     ap.add_argument("--models", default="omission,addition,unrelated", help="models to refit (comma-separated)")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "mtqa" / "data" / "coverage-model.json")

@@ -346,16 +346,14 @@ class NumberCheck(Check):
             left_missing = [v for v in missing if not any(converts(v, w) for w in extra)]
             left_extra = [w for w in extra if not any(converts(v, w) for v in missing)]
             # A missing and an extra number under the same unit are one changed value: both are reported.
-            changed = {(v, w) for v in left_missing for w in left_extra if units_of(src, v) & units_of(tgt, w)}
-            lone_missing = [v for v in left_missing if v not in {p[0] for p in changed}]
-            lone_extra = [w for w in left_extra if w not in {p[1] for p in changed}]
-            if not lone_extra:
-                left_missing = [v for v in left_missing if v not in lone_missing
-                                or not any(converts(v, w) for w in tgt_bag)]
-            if not lone_missing:
-                left_extra = [w for w in left_extra if w not in lone_extra
-                              or not any(converts(v, w) for v in src_bag)]
+            changed = [(v, w) for v in left_missing for w in left_extra if units_of(src, v) & units_of(tgt, w)]
+            lone_missing = set(left_missing) - {v for v, _ in changed}
+            lone_extra = set(left_extra) - {w for _, w in changed}
             missing, extra = left_missing, left_extra
+            if not lone_extra:
+                missing = [v for v in left_missing if v not in lone_missing or not any(converts(v, w) for w in tgt_bag)]
+            if not lone_missing:
+                extra = [w for w in left_extra if w not in lone_extra or not any(converts(v, w) for v in src_bag)]
             if not missing and not extra:
                 continue
             seg = next((s for s in pair.target if any(
