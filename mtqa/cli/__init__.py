@@ -3,10 +3,47 @@
 `app.py` holds the application, its root callback, `main()` and the error and signal handling;
 one module per command group: `check` (check, init), `tools` (align, translate), `checks` (the
 list of checks), `batch`, `eval`, `models`; `options.py` the choices and the `Annotated` option
-types shared by several commands. Nothing outside this package imports it (`python -m mtqa`
-and the console script `mtqa.cli:main` are its entry points).
+types shared by several commands; `helpcache.py` the rendered help kept between runs. Nothing
+outside this package imports it (`python -m mtqa` and the console script `mtqa.cli:main` are its
+entry points).
 """
 
-from mtqa.cli.app import app, main
+from __future__ import annotations
+
+import sys
 
 __all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. A help request already rendered once is printed from the cache
+    (mtqa.cli.helpcache) without importing Typer; everything else is mtqa.cli.app.main."""
+    if argv is not None:  # called from Python: no cache, the application itself
+        from mtqa.cli.app import main as run
+
+        run(argv)
+        return
+    from mtqa.cli import helpcache
+
+    args = sys.argv[1:]
+    text = helpcache.replay(args)
+    if text is not None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `mtqa --help | head`
+            from mtqa.cli.app import _quiet_stdout
+
+            _quiet_stdout()
+        sys.exit(0)
+    from mtqa.cli.app import main as run
+
+    helpcache.render_and_keep(args, run)
+
+
+def __getattr__(name: str):
+    if name == "app":
+        from mtqa.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
