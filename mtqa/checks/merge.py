@@ -9,7 +9,10 @@ Pure over flags (the pipeline calls `merge_flags` once, after the checks ran):
   problem too (the kicker flag and the word-sense flag on the kicker, both `style/kicker`);
 - a segment that must be deleted (a teaser, a credit, a hashtag line, an interface label: a
   boilerplate flag covering the whole segment) collects no style flags (kicker, quotation marks,
-  grammar, terminology): they go into the boilerplate flag's evidence.
+  grammar, terminology): they go into the boilerplate flag's evidence;
+- a segment left in Norwegian (an untranslated flag covering it) collects no other flag but a
+  boilerplate one: checks that read it as French ("ikke" is no French negation, so "the
+  translation is not negated") describe the same problem, and "translate it" mends them all.
 
 Whole-segment flags stay apart: of different categories they are different problems (a changed
 number and a lost negation), of one category they are different measures of it (coverage and
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mtqa.core.flags import (BOILERPLATE, GARBLED, GRAMMAR, KICKER, QUOTATION, SEVERITY_RANK, TERMINOLOGY, Flag)
+from mtqa.core.flags import (BOILERPLATE, GARBLED, GRAMMAR, KICKER, QUOTATION, SEVERITY_RANK, TERMINOLOGY,
+                             UNTRANSLATED, Flag)
 
 STYLE_CATEGORIES = frozenset({str(KICKER), str(QUOTATION), str(GRAMMAR), str(TERMINOLOGY), str(GARBLED)})
 
@@ -39,6 +43,12 @@ def _overlap(a: Flag, b: Flag) -> bool:
     return s1 < e2 and s2 < e1
 
 
+def _same_segment(a: Flag, b: Flag) -> bool:
+    if a.segment is not None and b.segment is not None:
+        return a.segment == b.segment
+    return a.text == b.text
+
+
 def _same_problem(a: Flag, b: Flag) -> bool:
     if a.check == b.check or a.line != b.line or a.suppressed != b.suppressed:
         return False
@@ -46,15 +56,20 @@ def _same_problem(a: Flag, b: Flag) -> bool:
         return True  # one narrow span reported by two checks
     if a.category == b.category and _overlap(a, b) and not (_whole(a) and _whole(b)):
         return True  # a narrow flag inside a wider one of the same category (kicker / word sense on it)
+    copied, other = (a, b) if a.category == UNTRANSLATED else (b, a)
+    if (copied.category == UNTRANSLATED and _whole(copied) and other.category != BOILERPLATE
+            and _same_segment(copied, other)):
+        return True  # a segment left untranslated: the other checks read Norwegian as French
     deleted, other = (a, b) if a.category == BOILERPLATE else (b, a)
     return (deleted.category == BOILERPLATE and _whole(deleted) and other.category in STYLE_CATEGORIES
             and _span(deleted)[0] <= _span(other)[0] and _span(other)[1] <= _span(deleted)[1])
 
 
 def _rank(f: Flag) -> tuple:
-    # The most severe first; between equals, the line that must go (boilerplate), then the narrower span.
+    # The most severe first; between equals, the line that must go (boilerplate), the segment left
+    # untranslated, then the narrower span.
     start, end = _span(f)
-    return (-SEVERITY_RANK[f.severity], f.category != BOILERPLATE, end - start)
+    return (-SEVERITY_RANK[f.severity], f.category != BOILERPLATE, f.category != UNTRANSLATED, end - start)
 
 
 def _summary(f: Flag) -> dict:
@@ -67,15 +82,16 @@ def merge_flags(flags: list[Flag]) -> list[Flag]:
     groups: list[list[Flag]] = []
     by_line: dict[int, list[list[Flag]]] = {}
     for f in flags:
-        target = None
-        for group in by_line.get(f.line, []):
-            if any(_same_problem(f, g) for g in group):
-                target = group
-                break
-        if target is None:
-            target = []
-            groups.append(target)
-            by_line.setdefault(f.line, []).append(target)
+        matching = [group for group in by_line.get(f.line, []) if any(_same_problem(f, g) for g in group)]
+        if not matching:
+            matching = [[]]
+            groups.append(matching[0])
+            by_line.setdefault(f.line, []).append(matching[0])
+        target, *joined = matching
+        for group in joined:  # f ties problems found apart (an untranslated segment and two flags on it)
+            target.extend(group)
+            groups[:] = [g for g in groups if g is not group]
+            by_line[f.line] = [g for g in by_line[f.line] if g is not group]
         target.append(f)
     out: list[Flag] = []
     for group in groups:

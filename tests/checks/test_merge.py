@@ -44,3 +44,25 @@ def test_flags_on_other_lines_or_spans_are_untouched():
     b = flag("numbers", "accuracy/number", "major", (13, 30))
     c = flag("kicker", "style/kicker", "major", (0, 12), line=2)
     assert merge_flags([a, b, c]) == [a, b, c]
+
+
+def test_a_segment_left_untranslated_collects_the_flags_that_read_it_as_french():
+    text = "Hun anbefaler likevel folk å ikke regne med store kutt det nærmeste året."
+    copied = flag("untranslated", "accuracy/untranslated", "major", None, text=text)
+    negation = flag("negation", "accuracy/mistranslation", "minor", None, text=text)
+    quality = flag("quality", "accuracy/mistranslation", "major", None, text=text)
+    (merged,) = merge_flags([negation, quality, copied])
+    assert merged.check == "untranslated"
+    assert sorted(m["check"] for m in merged.evidence["merged"]) == ["negation", "quality"]
+
+
+def test_an_untranslated_clause_or_another_segment_keeps_the_other_flags_apart():
+    text = "Il a dit : « Vi kommer tilbake i morgen », puis il est parti sans les 12 soldats."
+    clause = flag("untranslated", "accuracy/untranslated", "major", (13, 45), text=text)
+    numbers = flag("numbers", "accuracy/number", "major", None, text=text)
+    assert len(merge_flags([clause, numbers])) == 2
+    whole = flag("untranslated", "accuracy/untranslated", "major", None, text="Vi kommer tilbake.")
+    assert len(merge_flags([whole, numbers])) == 2
+    teaser = flag("teaser", "non-content/boilerplate", "major", None, text="Vi kommer tilbake.")
+    assert len(merge_flags([flag("untranslated", "accuracy/untranslated", "major", None,
+                                 text="Vi kommer tilbake."), teaser])) == 2
