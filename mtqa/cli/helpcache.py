@@ -88,13 +88,22 @@ class _Tee(io.TextIOBase):
     def __init__(self, stream):
         self._stream = stream
         self.copy = io.StringIO()
+        self.failed = False  # a write or flush failed (`mtqa --help | head -1`): the copy may be cut short
 
     def write(self, text: str) -> int:
         self.copy.write(text)
-        return self._stream.write(text)
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            self.failed = True
+            raise
 
     def flush(self) -> None:
-        self._stream.flush()
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            self.failed = True
+            raise
 
     def isatty(self) -> bool:
         return self._stream.isatty()
@@ -141,7 +150,7 @@ def render_and_keep(argv: list[str], run) -> None:
         raise
     finally:
         sys.stdout = real
-        if status in (0, None) and tee.copy.getvalue():
+        if status in (0, None) and not tee.failed and tee.copy.getvalue():
             _keep(cache_file(key), tee.copy.getvalue())
 
 
