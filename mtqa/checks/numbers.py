@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from mtqa.text.anchors import find_numbers
 from mtqa.checks.base import Check, CheckInput
-from mtqa.core.flags import NUMBER, Severity
+from mtqa.checks.length import length_z
+from mtqa.core.flags import NUMBER, OMISSION, Severity
 
 # Numbers also written as words, so "tre" / "trois" / "3" count as the same number.
 NUMBER_WORDS = {
@@ -312,6 +313,11 @@ class NumberCheck(Check):
         severity: Severity = field(default=Severity.MAJOR, metadata={"help": "a number replaced by another"})
         one_sided_severity: Severity = field(default=Severity.MINOR, metadata={
             "help": "a number on one side only: often spelt out or paraphrased"})
+        # A source number with no counterpart in a translation that is also short for its source
+        # (Gale-Church z below this) is the trace of a dropped clause: an omission, major.
+        omission_z: float = field(default=-1.5, metadata={
+            "help": "length deviation (Gale-Church z) under which a translation missing a source number is an "
+                    "omission (major); 0 turns it off", "max": 0.0})
 
     def run(self, data: CheckInput):
         for pair in data.translated_pairs:
@@ -358,6 +364,15 @@ class NumberCheck(Check):
                 continue
             seg = next((s for s in pair.target if any(
                 n.value in extra or n.value in missing for n in find_numbers(s.text))), pair.target[0])
+            z = length_z(len(src), len(tgt))
+            if missing and not extra and self.options.omission_z and z <= self.options.omission_z:
+                yield self.flag(seg, f"source number {', '.join(missing)} missing and the translation short for its "
+                                     f"source (length z {z:.1f}): the part holding it was dropped",
+                                source_text=src, category=OMISSION, severity=Severity.MAJOR,
+                                evidence={"missing": missing, "length_z": round(z, 2),
+                                          "source_numbers": sorted(src_bag.elements()),
+                                          "target_numbers": sorted(tgt_bag.elements())})
+                continue
             parts = []
             if missing:
                 parts.append("source has " + ", ".join(missing))

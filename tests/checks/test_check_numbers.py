@@ -32,3 +32,19 @@ def test_a_word_of_the_other_language_is_no_number():
 def test_a_number_with_a_scale_word_passes():
     passes("numbers", "Over 3000 mennesker var der.", "Plus de trois mille personnes étaient là.")
     fails("numbers", "Over 3000 mennesker var der.", "Plus de trois personnes étaient là.")
+
+
+def test_a_number_lost_with_its_clause_is_an_omission():
+    # the clause "der 150 soldater ... ble sendt hjem" dropped: the number is the trace (corpora/nrk line 11)
+    [flag] = fails("numbers", "Angrepet kommer bare tre dager etter at Russland og Ukraina gjennomførte en "
+                              "fangeutveksling der 150 soldater fra hver side ble sendt hjem.",
+                   "L’attaque intervient trois jours seulement après que la Russie et l’Ukraine ont procédé à un "
+                   "échange de prisonniers.")
+    assert flag.category == "accuracy/omission" and flag.severity == "major"
+    assert flag.evidence["missing"] == ["150"] and flag.evidence["length_z"] < -1.5
+
+
+def test_a_number_missing_from_a_translation_of_normal_length_stays_minor():
+    [flag] = fails("numbers", "Rundt 40 personer deltok på møtet i går kveld.",
+                   "Une quarantaine de personnes ont participé à la réunion d'hier soir.")
+    assert flag.category == "accuracy/number" and flag.severity == "minor"
