@@ -188,9 +188,28 @@ def conversion_errors(text: str) -> list[tuple[str, str, str, str]]:
     return out
 
 
+_RANGE = re.compile(r"\s*(?:-|–|—|til|à|to|og|et|and)\s*$", re.IGNORECASE)
+
+
+def _unit_positions(text: str, value: str) -> list[int]:
+    """Where the unit of each number of this value would start: right after it, or, for the first
+    number of a range ("160-320 kilometer/time", "de 100 à 200 miles/heure"), after the range."""
+    numbers = find_numbers(text)
+    out = []
+    for k, n in enumerate(numbers):
+        if n.value != value:
+            continue
+        end = n.end
+        while k + 1 < len(numbers) and _RANGE.match(text[end:numbers[k + 1].start]):
+            k += 1
+            end = numbers[k].end
+        out.append(end)
+    return out
+
+
 def has_unit(text: str, value: str) -> bool:
     """Is a number of this value in `text` followed by a unit of measure?"""
-    return any(n.value == value and _UNIT_RE.match(text[n.end:n.end + 24]) for n in find_numbers(text))
+    return any(_UNIT_RE.match(text[end:end + 24]) for end in _unit_positions(text, value))
 
 
 # The unit after a number, in either language, as one canonical name: a conversion changes it
@@ -226,10 +245,8 @@ _CANONICAL_RE = re.compile(r"^\s*-?\s*(?:de\s+|d['’])?" + _SCALE + "(?:" + "|"
 def units_of(text: str, value: str) -> set[str]:
     """The canonical units written after the numbers of this value in `text`."""
     out = set()
-    for n in find_numbers(text):
-        if n.value != value:
-            continue
-        m = _CANONICAL_RE.match(text[n.end:n.end + 32])
+    for end in _unit_positions(text, value):
+        m = _CANONICAL_RE.match(text[end:end + 32])
         if m and m.lastgroup:  # the last group of a match is always one of the u<i> unit groups
             out.add(_CANONICAL_UNITS[int(m.lastgroup[1:])][0])
     return out

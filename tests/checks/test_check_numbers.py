@@ -48,3 +48,11 @@ def test_a_number_missing_from_a_translation_of_normal_length_stays_minor():
     [flag] = fails("numbers", "Rundt 40 personer deltok på møtet i går kveld.",
                    "Une quarantaine de personnes ont participé à la réunion d'hier soir.")
     assert flag.category == "accuracy/number" and flag.severity == "minor"
+
+
+def test_a_converted_range_passes():
+    # the unit after a range belongs to both its numbers (160 km = 100 miles, 320 km = 200 miles)
+    passes("numbers", "De genererer kraftige vinder (ofte 160-320 kilometer/time).",
+           "Ils génèrent des vents violents (souvent de 100 à 200 miles/heure).")
+    fails("numbers", "De genererer kraftige vinder (ofte 160-320 kilometer/time).",
+          "Ils génèrent des vents violents (souvent de 100 à 250 kilomètres/heure).")
