@@ -10,9 +10,24 @@ entry points).
 
 from __future__ import annotations
 
+import gc
 import sys
 
 __all__ = ["app", "main"]
+
+# The collector's first generation is examined after this many new container objects (Python's
+# default is 700). A check builds caches and tables of several hundred thousand small objects that
+# live to the end of the run and makes few reference cycles, so at the default the collector walks
+# the same young objects over and over: a seventh of `mtqa check`'s CPU on a 1 000-line article,
+# 0.15 s instead of 1.0 s at this threshold, for a few MB more before a cycle is freed.
+YOUNG_GENERATION_THRESHOLD = 100_000
+
+
+def _fewer_collections() -> None:
+    """Raise the first generation's threshold for this process (the console run only: a program
+    that calls main(argv) keeps its own settings)."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
 
         run(argv)
         return
+    _fewer_collections()
     from mtqa.cli import helpcache
 
     args = sys.argv[1:]
