@@ -30,6 +30,16 @@ def _fewer_collections() -> None:
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
 
 
+def _no_collections_at_exit() -> None:
+    """While it tears the modules down at exit, the interpreter collects the whole heap again:
+    0.7 s of CPU after a check of a 1 000-line article, for memory that the end of the process
+    gives back anyway. Everything still alive is moved to the permanent generation,
+    which those collections skip; it is still freed, by reference counting, as before. Nothing of
+    mtqa's waits for a collection at exit: files are closed, temporary files removed and the
+    Grammalecte server stopped by the steps that opened them."""
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. A help request already rendered once is printed from the cache
     (mtqa.cli.helpcache) without importing Typer; everything else is mtqa.cli.app.main."""
@@ -39,9 +49,15 @@ def main(argv: list[str] | None = None) -> None:
         run(argv)
         return
     _fewer_collections()
+    try:
+        _console(sys.argv[1:])
+    finally:  # the run's own exit (sys.exit) included
+        _no_collections_at_exit()
+
+
+def _console(args: list[str]) -> None:
     from mtqa.cli import helpcache
 
-    args = sys.argv[1:]
     text = helpcache.replay(args)
     if text is not None:
         try:
