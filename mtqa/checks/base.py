@@ -29,11 +29,12 @@ class AlignedPair:
     source: tuple[Segment, ...]
     target: tuple[Segment, ...]
 
-    @property
+    # Joined once per pair: every source-comparing check asks for both texts of every pair.
+    @cached_property
     def source_text(self) -> str:
         return " ".join(s.text for s in self.source)
 
-    @property
+    @cached_property
     def target_text(self) -> str:
         return " ".join(s.text for s in self.target)
 

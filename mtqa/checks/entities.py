@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterable
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -134,29 +135,34 @@ def _closest_common_noun(name: str, target: str) -> tuple[str, float]:
         word, ratio = closest_word(form, target)
         if ratio > best_ratio:
             best, best_ratio = word, ratio
-        spelt = _spelling(_fold(form))
-        for word, word_folded in _target_words(target):
-            ratio = difflib.SequenceMatcher(None, spelt, _spelling(word_folded)).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = word, ratio
+        spellings = ((word, _spelling(word_folded)) for word, word_folded in _target_words(target))
+        best, best_ratio = _most_alike(_spelling(_fold(form)), spellings, best, best_ratio)
     return best, best_ratio
 
 
 def closest_word(name: str, target: str, capitalised: bool = False) -> tuple[str, float]:
     """The word of `target` spelt most like `name` (only capitalised words: `capitalised`)."""
-    folded = _fold(name)
-    n = len(folded)
-    letters = Counter(folded)
-    best, best_ratio = "", 0.0
-    for word, word_folded in _target_words(target):
-        if capitalised and not word[:1].isupper():
-            continue
-        m = len(word_folded)
+    words = _target_words(target)
+    if capitalised:
+        words = tuple((word, word_folded) for word, word_folded in words if word[:1].isupper())
+    return _most_alike(_fold(name), words)
+
+
+def _most_alike(form: str, candidates: Iterable[tuple[str, str]], best: str = "",
+                best_ratio: float = 0.0) -> tuple[str, float]:
+    """The first (word, spelling) of `candidates` whose spelling difflib finds most like `form`,
+    with that ratio, when it is above `best_ratio`; else (`best`, `best_ratio`). A candidate that
+    cannot beat the best so far (by the bounds of SequenceMatcher.real_quick_ratio and
+    quick_ratio, which ratio() never exceeds) is not matched at all."""
+    n = len(form)
+    letters = Counter(form)
+    for word, spelling in candidates:
+        m = len(spelling)
         if n + m and 2.0 * min(n, m) / (n + m) <= best_ratio:
             continue  # the ratio is at most this (SequenceMatcher.real_quick_ratio): cannot win
-        if n + m and 2.0 * _shared_letters(letters, word_folded) / (n + m) <= best_ratio:
+        if n + m and 2.0 * _shared_letters(letters, spelling) / (n + m) <= best_ratio:
             continue  # nor more than this (SequenceMatcher.quick_ratio)
-        ratio = difflib.SequenceMatcher(None, folded, word_folded).ratio()
+        ratio = difflib.SequenceMatcher(None, form, spelling).ratio()
         if ratio > best_ratio:
             best, best_ratio = word, ratio
     return best, best_ratio
