@@ -427,6 +427,8 @@ class NamedEntityCheck(Check):
         for pair in data.translated_pairs:
             target = pair.target_text
             target_folded = _fold(target)
+            # how short the translation is for its source: once per pair, for every name it misses
+            z = length_z(len(pair.source_text), len(target))
             seen: set[str] = set()
             for seg, kept, part, word, at in translated_name_parts(pair.source_text, pair.target):
                 seen.add(part)
@@ -486,7 +488,6 @@ class NamedEntityCheck(Check):
                                             evidence={"source_name": name, "target_name": found_t.text},
                                             span=(seg.start + found_t.start, seg.start + found_t.end))
                         elif len(name) >= 4:
-                            z = length_z(len(pair.source_text), len(target))
                             if self.options.omission_z and z <= self.options.omission_z:
                                 yield self.flag(pair.target[0], f"name {name!r} missing and the translation short "
                                                                 f"for its source (length z {z:.1f}): the part "

@@ -142,9 +142,10 @@ def render_and_keep(argv: list[str], run) -> None:
     key = cache_key(argv)  # before the run: what it imports does not change the key
     real, tee = sys.stdout, _Tee(sys.stdout)
     sys.stdout = tee
-    status: object = 0
+    status: object = "unfinished"  # an exception other than SystemExit: nothing is kept
     try:
         run()
+        status = 0
     except SystemExit as exc:
         status = exc.code
         raise
