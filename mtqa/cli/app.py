@@ -170,7 +170,9 @@ def _main(argv: list[str] | None) -> None:
         if "Abort" in family:
             _stopped()
         if "ClickException" in family:  # usage errors: bad option, missing argument, bad choice
-            _error(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]  # a click.ClickException, told by its class name
+            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]  # a click.ClickException, told by its class name
+            # Typer validates values through pydantic, whose message opens with the exception's kind.
+            _error(message.replace(": Value error, ", ": "))
             sys.exit(EXIT_USAGE)
         if os.environ.get("MTQA_DEBUG"):
             raise

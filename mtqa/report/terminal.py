@@ -117,8 +117,8 @@ def print_report(result: CheckResult, console: Console, fail_on: str = "major", 
     style = {"fail": "bold red", "unchecked": "bold yellow"}.get(outcome, "bold green")
     suppressed = len(result.flags) - len(counted)
     where = "unit" if bilingual is not None else "line"
-    console.print(f"{_n(len(counted), 'flag')} on {_n(lines, where)} ("
-                  + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + "); "
+    by_severity = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    console.print((f"{_n(len(counted), 'flag')} on {_n(lines, where)} ({by_severity}); " if counted else "no flags; ")
                   + (f"{suppressed} suppressed (not counted); " if suppressed else "")
                   + f"[{style}]{outcome}[/] at --fail-on {fail_on}"
                   + (f" ({result.unchecked_reason})" if outcome == "unchecked" else ""))

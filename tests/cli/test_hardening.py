@@ -168,6 +168,23 @@ def test_a_french_source_is_refused(tmp_path):
     assert_one_line_error(mtqa("check", SEED_NB, "--source", SEED_FR), "swapped")
 
 
+def test_a_bad_option_value_says_what_is_allowed_in_plain_words():
+    """The value's problem and the allowed values, without the validator's own vocabulary
+    (Typer checks values through pydantic, whose messages open with "Value error,")."""
+    proc = mtqa("check", SEED_FR, "-f", "xyz")
+    assert_one_line_error(proc, "'--format'", "'xyz' is not one of", "'json'")
+    assert "Value error" not in proc.stderr
+
+
+def test_a_clean_article_says_no_flags(tmp_path):
+    fr, nb = tmp_path / "a.fr.txt", tmp_path / "a.nb.txt"
+    fr.write_text("Le gouvernement a présenté le budget mardi.\n", encoding="utf-8")
+    nb.write_text("Regjeringen la fram budsjettet tirsdag.\n", encoding="utf-8")
+    proc = mtqa("check", fr, "--source", nb)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().splitlines()[-1] == "no flags; pass at --fail-on major", proc.stdout
+
+
 def test_the_same_file_on_both_sides_is_refused(tmp_path):
     copy = tmp_path / "a.fr.txt"
     shutil.copy(SEED_FR, copy)
