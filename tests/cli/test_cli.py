@@ -26,6 +26,19 @@ def test_report_validates_against_the_schema(seed_report):
     jsonschema.validate(seed_report, schema)
 
 
+def test_the_schema_knows_every_category_and_segment_kind():
+    """A report with any flag validates: the schema's lists are the taxonomy's (a check added with
+    a new category, punctuation or capitals, once made reports that failed their own schema)."""
+    from mtqa.core.document import KINDS
+    from mtqa.core.flags import CATEGORIES
+
+    schema = json.loads((REPO / "docs" / "report-schema.json").read_text())
+    flag = schema["properties"]["flags"]["items"]["properties"]
+    assert flag["category"]["enum"] == list(CATEGORIES)
+    segment = schema["properties"]["segments"]["items"]["properties"]
+    assert segment["kind"]["enum"] == list(KINDS)
+
+
 def test_retrieval_finds_the_seed_source_and_says_how_sure(seed_report):
     retrieval = seed_report["retrieval"]
     assert Path(retrieval["chosen"]).name == "dagbladet-russland-nekter.nb.txt"
