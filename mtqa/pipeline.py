@@ -241,6 +241,9 @@ class Pipeline:
                 skipped[check.name] = reason
                 continue
             found[k] = list(check.run(data))
+        everything = [f for k in sorted(found) for f in found[k]]
+        for k in sorted(found):
+            found[k].extend(self.checks[k].review(data, everything))
         run = [self.checks[k].name for k in sorted(found)]
         skipped = {self.checks[k].name: skipped[self.checks[k].name] for k in range(len(self.checks))
                    if self.checks[k].name in skipped}

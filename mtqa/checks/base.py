@@ -65,6 +65,8 @@ class CheckInput:
     # What checks report per segment besides flags (target segment index -> {key: data}): the
     # quality check's {"quality": {score, model, features}}; every report carries it per segment.
     segment_data: dict[int, dict] = field(default_factory=dict)
+    # What a check keeps from its `run` for its `review` of the same document (check name -> data).
+    check_state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_source(self) -> bool:
@@ -180,6 +182,12 @@ class Check:
 
     def run(self, data: CheckInput) -> Iterable[Flag]:
         raise NotImplementedError
+
+    def review(self, data: CheckInput, flags: Sequence[Flag]) -> Iterable[Flag]:
+        """A second, document-level look once every check has run on `data`: the flags this check
+        adds given all the checks' `flags` (the quality check's article calibration). The default
+        adds none."""
+        return ()
 
     def flag(self, seg: Segment, message: str, *, source_text: str = "", evidence: dict | None = None,
              severity: str | None = None, category: str | None = None,
