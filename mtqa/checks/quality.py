@@ -168,10 +168,10 @@ class QualityCheck(Check):
         what = "garbled French" if category == GARBLED else "the meaning may have drifted from the source"
         words = quality["evidence"]
         detail = "; ".join(f"{k.replace('_', ' ')}: {', '.join(v[:5])}" for k, v in words.items())
-        where = (f", below {major:g} in an article that reads as weak MT (its unflagged segments score "
-                 f"{article['mean']:g} on average)" if article else "")
+        where = (f", below {major:g} in an article that reads as weak MT overall (its unflagged segments "
+                 f"average {article['mean']:g})" if article else "")
         return self.flag(pair.target[0],
-                         f"low quality score {s:.0f}/100{where} ({what}): {reasons}" + (f"; {detail}" if detail else ""),
+                         f"low quality score {s:.0f}/100 ({what}){where}: {reasons}" + (f"; {detail}" if detail else ""),
                          source_text=pair.source_text, category=category, severity=severity,
                          evidence={"score": s, "model": quality["model"], "major_below": major,
                                    "minor_below": minor, "features": quality["features"],
